@@ -1,0 +1,1 @@
+"""The HTTP API: one router per feature, the app assembled in rag.api.app."""

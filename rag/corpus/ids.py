@@ -1,0 +1,106 @@
+"""Measure ids in the forms people write them: 二(四)4, 二（四）4, 二.4.4, 第二部分第四节第4条, 二、（四）4.
+
+A parsed reference may lack its item (二(七), 第二部分第四节): it then names a section.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUM = "[一二两三四五六七八九十〇零]+"
+NUM = rf"(?:{CN_NUM}|\d+)"
+
+
+def cn_to_int(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 12 → 12."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN_DIGITS[ch]
+    return value
+
+
+def int_to_cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    part: int
+    section: int
+    item: int | None = None
+
+    @property
+    def canonical(self) -> str:
+        base = f"{int_to_cn(self.part)}({int_to_cn(self.section)})"
+        return f"{base}{self.item}" if self.item is not None else base
+
+    @property
+    def section_id(self) -> str:
+        return f"{int_to_cn(self.part)}({int_to_cn(self.section)})"
+
+
+_OPEN = r"[(（]"
+_CLOSE = r"[)）]"
+_PATTERNS = [
+    # 二(四)4, 二（四）4, 二、（四）4, 二(四)第4条, 二（七）
+    re.compile(rf"(?<![一二两三四五六七八九十])({CN_NUM})\s*[、.．]?\s*{_OPEN}\s*({CN_NUM})\s*{_CLOSE}\s*(?:第\s*)?(\d+|{CN_NUM}(?=\s*[条项点款]))?"),
+    # 第二部分第四节第4条, 第二部分第（四）项第4条, 第二部分第七节
+    re.compile(
+        rf"第\s*({NUM})\s*(?:部分|大项|章|篇)\s*[、，,]?\s*第?\s*{_OPEN}?\s*({NUM})\s*{_CLOSE}?\s*(?:节|项|部分|小节|方面)?"
+        rf"\s*[、，,]?\s*(?:第\s*({NUM})\s*(?:条|项|点|款|小点|措施))?"
+    ),
+    # part 2 section 4 item 4 / part 2, section 4, measure 4
+    re.compile(r"(?i)part\s*(\d+)\s*,?\s*section\s*(\d+)\s*(?:,?\s*(?:item|measure|point)\s*(\d+))?"),
+    # 二.4.4, 2.4.4, 二.7
+    re.compile(rf"(?<![\d.．])({CN_NUM})[.．](\d+)(?:[.．](\d+))?(?![\d.．%])"),
+    re.compile(r"(?<![\d.．])(\d)[.．](\d+)[.．](\d+)(?![\d.．%])"),
+]
+
+
+def find_refs(text: str) -> list[MeasureRef]:
+    """Every measure reference written in the text, in order of appearance, without repeats."""
+    found: list[tuple[int, MeasureRef]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            span = m.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            try:
+                part = cn_to_int(m.group(1))
+                section = cn_to_int(m.group(2))
+                item = cn_to_int(m.group(3)) if m.group(3) else None
+            except (KeyError, ValueError):
+                continue
+            if not (1 <= part <= 20 and 1 <= section <= 30) or (item is not None and not 1 <= item <= 99):
+                continue
+            taken.append(span)
+            found.append((span[0], MeasureRef(part, section, item)))
+    refs: list[MeasureRef] = []
+    for _, ref in sorted(found, key=lambda pair: pair[0]):
+        if ref not in refs:
+            refs.append(ref)
+    return refs
+
+
+def parse_ref(text: str) -> MeasureRef | None:
+    """The reference a whole string names (for /api/measures/{id}); None if it names none."""
+    refs = find_refs(text.strip())
+    return refs[0] if len(refs) == 1 else None
+
+
+def normalize_id(text: str) -> str:
+    """Canonical form for comparison: full-width parentheses as ASCII, white space removed."""
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")")

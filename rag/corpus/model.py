@@ -1,0 +1,97 @@
+"""The structured form of a notice: a document header and its measures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: a numbered item, or a section that has no numbered items."""
+
+    doc: str  # document id, unique across the corpus (the file stem)
+    id: str  # canonical id within the document, e.g. 二(四)4 or 二(七)
+    part: str  # 二
+    part_title: str  # 全面提升企业全生命周期管理服务
+    section: str  # 四
+    section_title: str  # 获得用电用气用水
+    item: int | None  # 4, or None for a section-level measure
+    text: str  # verbatim, responsibility clause included
+    units: tuple[str, ...]  # responsible units as the text names them
+    units_open: bool = False  # the list ended with 等 ("and others")
+    line: int = 0  # 1-based line in the source file
+
+    @property
+    def key(self) -> str:
+        """Corpus-wide key: document id and measure id."""
+        return f"{self.doc}:{self.id}"
+
+    @property
+    def section_path(self) -> str:
+        return f"{self.part}、{self.part_title} > ({self.section}){self.section_title}"
+
+    @property
+    def body(self) -> str:
+        """The text without its leading number and its responsibility clause."""
+        from rag.corpus.parser import strip_item_number, split_responsibility
+
+        return split_responsibility(strip_item_number(self.text))[0]
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.doc,
+            "id": self.id,
+            "part": self.part,
+            "part_title": self.part_title,
+            "section": self.section,
+            "section_title": self.section_title,
+            "item": self.item,
+            "section_path": self.section_path,
+            "text": self.text,
+            "units": list(self.units),
+            "units_open": self.units_open,
+        }
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a notice says about itself, before its measures."""
+
+    title: str = ""
+    doc_number: str = ""  # 文号
+    date: str = ""  # 发文日期 as the header writes it (2021-04-28)
+    signed_date: str = ""  # the date under the signature (2021年4月28日)
+    publisher: str = ""  # 发布机构
+    issuer: str = ""  # the signing body (上海市嘉定区人民政府)
+    recipients: tuple[str, ...] = ()  # 主送
+    basis: tuple[str, ...] = ()  # documents it is based on (依据《…》)
+    plan_title: str = ""  # the attached plan's own title
+    fields: dict[str, str] = field(default_factory=dict)  # every key of the header table
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "date": self.date,
+            "signed_date": self.signed_date,
+            "publisher": self.publisher,
+            "issuer": self.issuer,
+            "recipients": list(self.recipients),
+            "basis": list(self.basis),
+            "plan_title": self.plan_title,
+            "fields": dict(self.fields),
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    header: Header
+    measures: tuple[Measure, ...]
+    source: str = ""  # file name it was read from
+    sha256: str = ""  # of the source bytes
+
+    def measure(self, measure_id: str) -> Measure | None:
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        return None

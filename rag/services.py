@@ -1,0 +1,56 @@
+"""The one place that wires settings into components; the API, the CLI and the UI all start here."""
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cached_property
+
+from rag.corpus.collection import Corpus
+from rag.embeddings import make_embedder
+from rag.indexing import load_or_build
+from rag.retrieval import HybridRetriever
+from rag.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """Lazily built components for one settings object (tests build their own with other settings)."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+        self._lock = threading.RLock()
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return Corpus.load(self.settings.corpus_dir)
+
+    @cached_property
+    def embedder(self):
+        return make_embedder(self.settings.embedding)
+
+    @cached_property
+    def index(self):
+        with self._lock:
+            return load_or_build(self.corpus, self.embedder, self.settings.index_dir, self.settings.vector_store)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        with self._lock:
+            return HybridRetriever(self.corpus, self.embedder, self.index, self.settings.retrieval)
+
+    def reload(self) -> None:
+        """Drop what depends on the corpus so the next use reads it again (after ingest or re-index)."""
+        with self._lock:
+            for name in ("corpus", "index", "retriever"):
+                self.__dict__.pop(name, None)
+
+
+_default: Services | None = None
+
+
+def get_services() -> Services:
+    global _default
+    if _default is None:
+        _default = Services()
+    return _default

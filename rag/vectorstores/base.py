@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    """Inner-product search over normalised vectors, addressed by string keys (doc:id)."""
+
+    kind: str  # recorded in the manifest, e.g. "faiss-flat"
+
+    def add(self, keys: list[str], vectors: np.ndarray) -> None: ...
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+
+    def __len__(self) -> int: ...
+
+    def save(self, directory: Path) -> list[str]:
+        """Write the store into a build directory; return the files written (for checksums)."""
+        ...
+
+    def load(self, directory: Path) -> None: ...

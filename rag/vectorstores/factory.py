@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from rag.settings import VectorStoreSettings
+from rag.vectorstores.base import VectorStore
+
+
+def make_vector_store(cfg: VectorStoreSettings, dim: int) -> VectorStore:
+    if cfg.backend == "faiss":
+        from rag.vectorstores.faiss_store import FaissStore
+
+        return FaissStore(dim, cfg.faiss_index, cfg.hnsw_m, cfg.hnsw_ef_search)
+    if cfg.backend == "milvus":
+        from rag.vectorstores.milvus_store import MilvusStore
+
+        return MilvusStore(dim, uri=cfg.milvus_uri, token=cfg.milvus_token)
+    raise ValueError(f"unknown vector store backend {cfg.backend!r}")
