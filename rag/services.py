@@ -39,10 +39,23 @@ class Services:
         with self._lock:
             return HybridRetriever(self.corpus, self.embedder, self.index, self.settings.retrieval)
 
+    @cached_property
+    def chat_model(self):
+        from rag.llm import make_chat_model
+
+        return make_chat_model(self.settings)
+
+    @cached_property
+    def answerer(self):
+        from rag.answer.service import Answerer
+
+        with self._lock:
+            return Answerer(self.corpus, self.retriever, self.chat_model, self.settings)
+
     def reload(self) -> None:
         """Drop what depends on the corpus so the next use reads it again (after ingest or re-index)."""
         with self._lock:
-            for name in ("corpus", "index", "retriever"):
+            for name in ("corpus", "index", "retriever", "answerer"):
                 self.__dict__.pop(name, None)
 
 

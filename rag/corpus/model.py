@@ -65,6 +65,8 @@ class Header:
     recipients: tuple[str, ...] = ()  # 主送
     basis: tuple[str, ...] = ()  # documents it is based on (依据《…》)
     plan_title: str = ""  # the attached plan's own title
+    cover_letter: str = ""  # the letter between the recipients and the signature
+    drafter: str = ""  # who drafted the plan (区发展改革委拟定的…)
     fields: dict[str, str] = field(default_factory=dict)  # every key of the header table
 
     def to_dict(self) -> dict:
@@ -78,6 +80,8 @@ class Header:
             "recipients": list(self.recipients),
             "basis": list(self.basis),
             "plan_title": self.plan_title,
+            "cover_letter": self.cover_letter,
+            "drafter": self.drafter,
             "fields": dict(self.fields),
         }
 

@@ -94,18 +94,24 @@ def _parse_header(lines: list[tuple[int, str]]) -> Header:
     known = {attr: fields.get(key, "") for key, attr in _HEADER_KEYS.items()}
     recipients: tuple[str, ...] = ()
     issuer = signed_date = plan_title = ""
+    letter: list[str] = []
+    recipients_at = -1
     basis: tuple[str, ...] = ()
     for i, line in enumerate(rest):
         if not recipients and line.endswith((":", "：")) and i < 3:
             recipients = tuple(p.strip() for p in re.split(r"[,，]", line.rstrip(":：")) if p.strip())
+            recipients_at = i
         if DATE_LINE_RE.match(line):
             signed_date = line
             issuer = rest[i - 1] if i else ""
             plan_title = rest[i + 1] if i + 1 < len(rest) else ""
+            letter = rest[recipients_at + 1 : i - 1] if recipients_at >= 0 else []
         m = re.search(r"依据(.+?)(?:[,，。]|制定|制订)", line)
         if m and not basis:
             basis = tuple(re.findall(r"《([^》]+)》", m.group(1)))
     title = known["title"] or (rest[0] if rest else "")
+    cover = "\n".join(letter)
+    drafted = re.match(r"^(.{2,20}?)拟定", cover)
     return Header(
         title=title,
         doc_number=known["doc_number"],
@@ -116,6 +122,8 @@ def _parse_header(lines: list[tuple[int, str]]) -> Header:
         recipients=recipients,
         basis=basis,
         plan_title=plan_title,
+        cover_letter=cover,
+        drafter=drafted.group(1) if drafted else "",
         fields=fields,
     )
 

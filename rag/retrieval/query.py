@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
 from rag.corpus.units import ENGLISH_NAMES
+from rag.retrieval.glossary import expand_english
 
 # a unit's whole remit: "区税务局负责哪些措施", "房管局有哪些任务", "What is Jiading Customs responsible for?"
 _UNIT_INTENT = re.compile(
@@ -30,7 +31,7 @@ SYNONYMS: dict[str, str] = {
     "贷款": "融资", "借钱": "融资", "融资难": "融资", "担保": "担保", "专利": "专利 知识产权", "商标": "商标 知识产权",
     "打官司": "诉讼 立案 法院", "起诉": "立案 诉讼", "官司": "诉讼 案件", "欠钱": "拖欠 账款", "欠款": "拖欠 账款", "欠薪": "工资拖欠",
     "工资": "工资", "劳动纠纷": "劳动争议 仲裁", "仲裁": "仲裁", "招工": "招工 就业", "找工作": "就业",
-    "外国人": "外国 人才", "老外": "外国 人才", "留学生": "留学人员", "海归": "留学人员",
+    "外国人": "外国 人才", "工作证": "工作许可", "工作签证": "工作许可", "物业": "转供电", "电费": "电力 收费", "老外": "外国 人才", "留学生": "留学人员", "海归": "留学人员",
     "投诉": "投诉", "差评": "差评 好差评", "评价": "评价", "网上办": "网办 一网通办", "线上办": "网办 一网通办",
     "盖章": "印章", "公章": "印章", "电子章": "电子印章", "签名": "电子签名",
     "招标": "招标投标 招投标", "投标": "招标投标 招投标", "政府采购": "政府采购",
@@ -48,6 +49,9 @@ class QueryPlan:
     unit_intent: bool = False  # asks for everything those units do
     expansion: str = ""  # notice words for the user's words
     latin: bool = False
+    # share of an English question's content words the glossary knows (~0: not about the notice);
+    # 1.0 for questions not in Latin script, which it does not judge
+    english_coverage: float = 1.0
 
 
 def english_mentions(text: str) -> set[str]:
@@ -63,4 +67,7 @@ def plan_query(corpus: Corpus, text: str, doc: str | None = None, latin: bool = 
     plan.unit_names |= {n for n in english_mentions(text) if corpus.units.get(n)}
     plan.unit_intent = bool(plan.unit_names) and bool(_UNIT_INTENT.search(text))
     plan.expansion = " ".join(v for k, v in SYNONYMS.items() if k in text)
+    if latin:
+        english, plan.english_coverage = expand_english(text)
+        plan.expansion = f"{plan.expansion} {english}".strip()
     return plan

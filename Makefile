@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` (install, prepare the model and the index, serve) and
+# `make test` (install everything the tests need, then run them). Both install into .venv.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# llama.cpp's default -march=native build emits AMX code that crashes these CPUs (../shared/models.md)
+export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+PIP := $(BIN)/pip install -q --disable-pip-version-check
+
+.PHONY: run test install install-test venv browser model index bench clean
+
+venv: $(BIN)/python
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+
+install: venv
+	$(PIP) -e '.[llm,local-model]'
+	$(BIN)/rag model prepare
+	$(BIN)/rag index build
+
+run: install
+	$(BIN)/rag serve
+
+install-test: venv browser
+	$(PIP) -e '.[llm,local-model,st,milvus,docs,test]'
+	$(BIN)/rag model prepare
+	$(BIN)/rag index build
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: install-test
+	$(BIN)/pytest -q
+	$(BIN)/rag eval eval/qa.jsonl --retrieval-only --baseline eval/baseline.json --max-drop 0.02 --json test-output/eval-retrieval.json
+
+bench: venv
+	$(BIN)/python bench/search_latency.py
+
+clean:
+	rm -rf $(VENV) index/build-* index/CURRENT

@@ -1,0 +1,161 @@
+"""The answer pipeline: sanitise → resolve follow-ups → header questions → retrieve → scope → select →
+extractive text, or the chat model's phrasing checked sentence by sentence, with the extractive answer as
+fallback. Events: token (text to append), replace (discard what was streamed), done (the full Answer)."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterator
+
+from rag.answer import extractive
+from rag.answer.followup import resolve, sanitize
+from rag.answer.guard import Guard, split_sentences
+from rag.answer.header import header_answer, header_field
+from rag.answer.model import Answer, Citation
+from rag.answer.prompt import build_messages
+from rag.answer.scope import ScopeJudge
+from rag.answer.selection import select
+from rag.corpus.collection import Corpus
+from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.retrieval.hybrid import HybridRetriever
+from rag.retrieval.tokenize import latin_share
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+MODES = ("auto", "llm", "extractive")
+
+
+class Answerer:
+    def __init__(self, corpus: Corpus, retriever: HybridRetriever, chat: ChatModel | None, settings: Settings):
+        self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
+        text = "\n".join(m.text for m in corpus.measures) + "\n".join(d.header.cover_letter + d.header.title for d in corpus.documents)
+        years = [int(d.header.date[:4]) for d in corpus.documents if d.header.date[:4].isdigit()]
+        self.scope = ScopeJudge(text, set(retriever.pinyin.idf), max(years, default=2100),
+                                threshold=settings.answer.refusal_threshold or 0.3)
+        self.documents = {d.id: d for d in corpus.documents}
+
+    def ask(self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None) -> Answer:
+        for event in self.stream(question, history, mode, doc):
+            if event["event"] == "done":
+                return event["answer"]
+        raise RuntimeError("answer stream ended without a result")
+
+    def stream(self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None) -> Iterator[dict]:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
+        started = time.perf_counter()
+        history = history or []
+        english = latin_share(question) > 0.5
+        cleaned, steered = sanitize(question)
+        query = resolve(cleaned, history)
+        notes = ["问题中的指令或引用标记已被忽略（只按问题内容检索）"] if steered else []
+
+        field = header_field(cleaned)
+        if field:
+            document = self.documents.get(doc) if doc else self._document_for(query)
+            text = header_answer(document, field, english)
+            yield from self._emit(text)
+            yield self._done(Answer(text, [], False, "extractive", [], notes, {"search": 0.0, "answer": time.perf_counter() - started}))
+            return
+
+        plan = self.retriever.plan(query, doc)
+        wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
+        hits = self.retriever.retrieve(query, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc)
+        searched = time.perf_counter()
+        verdict = self.scope.judge(query, plan)
+        retrieved = [h.measure.id for h in hits]
+        if not verdict.in_scope or not hits:
+            title = self._title(doc)
+            text = extractive.refusal(title, verdict.reason, english=english)
+            yield from self._emit(text)
+            yield self._done(Answer(text, [], True, "extractive", retrieved, notes,
+                                    {"search": searched - started, "answer": time.perf_counter() - started}))
+            return
+
+        chosen = [h.measure for h in select(hits)]
+        unit_query = None
+        if hits[0].via and hits[0].via[0] == "unit":
+            unit_query = "、".join(sorted(plan.unit_names & {u for m in chosen for u in m.units}, key=len)) or None
+        fallback = extractive.compose(chosen, self.documents, english=english, unit_query=unit_query)
+        use_model = self.chat is not None and mode in ("auto", "llm") and unit_query is None
+        if mode == "llm" and self.chat is None:
+            notes.append("没有可用的对话模型，已改为摘录式回答")
+        text, used = fallback, "extractive"
+        if use_model:
+            text, used, model_notes = yield from self._model_answer(query, chosen, history, english, fallback, strict=mode == "llm")
+            notes += model_notes
+        else:
+            yield from self._emit(text)
+        citations = [Citation.of(m) for m in chosen]
+        yield self._done(Answer(text, citations, False, used, retrieved, notes,
+                                {"search": searched - started, "answer": time.perf_counter() - started}))
+
+    def _model_answer(self, question, chosen, history, english, fallback, strict):
+        """Stream the authoritative part (measures, units) at once, then the model's checked sentences."""
+        cfg = self.settings.llm
+        preface = fallback.split("\n")[0] + "\n"
+        yield from self._emit(preface)
+        guard = Guard(self.corpus, chosen, question)
+        held: list[str] = []  # sentences withheld until the model shows it is answering from the measures
+        body, buffer, problems = "", "", []
+        try:
+            pieces = self.chat.stream(build_messages(question, chosen, history, english),
+                                      max_tokens=cfg.max_tokens, temperature=cfg.temperature, timeout_s=cfg.timeout_s)
+            for piece in pieces:
+                buffer += piece
+                sentences, buffer = split_sentences(buffer)
+                for s in sentences:
+                    problems = guard.check(s)
+                    if problems:
+                        break
+                    held.append(s)
+                    if guard.grounded:
+                        yield from self._emit("".join(held))
+                        body += "".join(held)
+                        held = []
+                if problems:
+                    if hasattr(pieces, "close"):
+                        pieces.close()
+                    break
+            if not problems and buffer.strip():
+                problems = guard.check(buffer)
+                if not problems:
+                    held.append(buffer)
+            if not problems and not guard.grounded:
+                problems = ["did not cite any selected measure or responsible unit"]
+        except ModelBusy:
+            if strict:
+                raise
+            problems = ["chat model busy"]
+        except (ModelTimeout, ModelUnavailable) as exc:
+            problems = [f"chat model failed: {exc}"]
+        except Exception as exc:  # a model back-end bug must not cost the user the answer
+            log.exception("chat model error")
+            problems = [f"chat model error: {type(exc).__name__}"]
+        if problems:
+            log.info("model answer rejected: %s; raw: %r", problems, body + "".join(held) + buffer)
+            yield {"event": "replace"}
+            yield from self._emit(fallback)
+            return fallback, "extractive", ["模型回答未通过核验或未完成，已改为摘录式回答：" + "；".join(problems)]
+        body += "".join(held)
+        yield from self._emit("".join(held))
+        tail = "\n" + "\n".join(fallback.split("\n")[1:])  # the quoted measures and their units, from the data
+        yield from self._emit(tail)
+        return preface + body + tail, "llm", []
+
+    def _emit(self, text: str) -> Iterator[dict]:
+        for line in text.splitlines(keepends=True):  # line by line, so composed answers stream too
+            yield {"event": "token", "data": {"text": line}}
+
+    def _done(self, answer: Answer) -> dict:
+        return {"event": "done", "data": answer.to_dict(), "answer": answer}
+
+    def _document_for(self, query: str):
+        if len(self.documents) == 1:
+            return next(iter(self.documents.values()))
+        hits = self.retriever.retrieve(query, top_k=1)
+        return self.documents[hits[0].measure.doc] if hits else next(iter(self.documents.values()))
+
+    def _title(self, doc: str | None) -> str:
+        d = self.documents.get(doc) if doc else next(iter(self.documents.values()))
+        return d.header.title if len(self.documents) == 1 or doc else "已收录的通知"
