@@ -1,0 +1,159 @@
+"""HTML and plain text for the page: measure cards, answers, the notice tree and the reply window staff copy.
+
+Everything here is a pure function of data, so it is tested without a browser; every piece of corpus or
+user text goes through `escape` because the chat and the HTML panels render markup.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Iterable
+
+from rag.corpus.collection import Corpus
+from rag.corpus.model import Measure
+
+
+def card_data(m: Measure) -> dict:
+    """A measure in the shape of an answer's citation, so one card renders both."""
+    return {"id": m.id, "doc": m.doc, "units": list(m.units), "text": m.text, "section": m.section_path}
+
+
+def unit_chips(units: Iterable[str], highlight: Iterable[str] = ()) -> str:
+    marked = set(highlight)
+    return "".join(f'<span class="rag-unit{" rag-unit-hit" if u in marked else ""}">{escape(u)}</span>' for u in units)
+
+
+def measure_card(c: dict, *, highlight: Iterable[str] = (), extra: str = "") -> str:
+    """One measure: its id, where it sits in the notice, its full text and its responsible units."""
+    units = c.get("units") or []
+    return (
+        f'<div class="rag-card" data-measure="{escape(c.get("id", ""))}">'
+        f'<div class="rag-card-head"><span class="rag-id">{escape(c.get("id", ""))}</span>'
+        f'<span class="rag-section">{escape(c.get("section", ""))}</span>{extra}</div>'
+        f'<div class="rag-text">{escape(c.get("text", ""))}</div>'
+        + (f'<div class="rag-units"><span class="rag-units-label">责任单位：</span>{unit_chips(units, highlight)}</div>' if units else "")
+        + "</div>"
+    )
+
+
+def citation_cards(citations: list[dict]) -> str:
+    if not citations:
+        return ""
+    cards = "".join(measure_card(c) for c in citations)
+    return f'<div class="rag-citations"><div class="rag-citations-title">引用的措施（{len(citations)} 条）</div>{cards}</div>'
+
+
+REFUSAL_TEXT = "这个问题不在本通知的范围内，系统没有找到可以回答它的措施。请换个说法，或咨询区行政服务中心。"
+
+
+def refusal_notice(text: str = "") -> str:
+    return f'<div class="rag-refused"><strong>⚠ 未找到相关规定</strong><div>{escape(text or REFUSAL_TEXT)}</div></div>'
+
+
+# Where a composed answer starts quoting its measures (rag/answer/extractive.py); the cards show the same
+# measures with their section and full text, so the chat shows the answer up to here and then the cards.
+QUOTE_MARKERS = ("相关措施原文：", "The measures, quoted from the notice:")
+
+
+def lead_text(text: str) -> str:
+    """The answer without its quoted measures, when it has them."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip() in QUOTE_MARKERS:
+            return "\n".join(lines[:i]).rstrip()
+    return text
+
+
+def answer_message(answer: dict) -> str:
+    """The chat message for a finished answer: a notice when refused, the text, repair notes, the cards."""
+    parts = []
+    citations = answer.get("citations") or []
+    if answer.get("refused"):
+        parts.append(refusal_notice(answer.get("answer", "")))
+    else:
+        text = answer.get("answer", "")
+        parts.append(f'<div class="rag-answer">{escape(lead_text(text) if citations else text)}</div>')
+    for note in answer.get("notes") or []:
+        parts.append(f'<div class="rag-note">ℹ {escape(note)}</div>')
+    parts.append(citation_cards(citations))
+    return "".join(parts)
+
+
+def streaming_message(text: str) -> str:
+    return f'<div class="rag-answer rag-streaming">{escape(lead_text(text))}▌</div>'
+
+
+def error_message(text: str) -> str:
+    return f'<div class="rag-error"><strong>出错了</strong><div>{escape(text)}</div></div>'
+
+
+def measure_list(measures: list[Measure], *, empty: str, highlight: Iterable[str] = ()) -> str:
+    if not measures:
+        return f'<div class="rag-empty">{escape(empty)}</div>'
+    return '<div class="rag-list">' + "".join(measure_card(card_data(m), highlight=highlight) for m in measures) + "</div>"
+
+
+def unit_view(corpus: Corpus, name: str) -> tuple[str, list[Measure]]:
+    """Every measure of a unit, and of the variants the notice writes for it, grouped by entry."""
+    found = corpus.units.find(name)
+    if not found:
+        return f'<div class="rag-empty">没有名为“{escape(name)}”的单位。</div>', []
+    blocks, measures = [], []
+    for u in found:
+        ms = [corpus.by_key[k] for k in u.measure_ids]
+        measures.extend(m for m in ms if m not in measures)
+        title = escape(u.name) + ("" if u.name == found[0].name else '<span class="rag-variant">相关写法</span>')
+        aliases = f'<div class="rag-aliases">又称：{escape("、".join(u.aliases))}</div>' if u.aliases else ""
+        blocks.append(
+            f'<div class="rag-unit-block"><div class="rag-unit-title">{title}（{len(ms)} 条）</div>{aliases}'
+            + "".join(measure_card(card_data(m), highlight=[u.name]) for m in ms) + "</div>"
+        )
+    return '<div class="rag-list">' + "".join(blocks) + "</div>", measures
+
+
+def notice_tree(corpus: Corpus) -> str:
+    """Each notice as nested <details>: part → section → measure, closed so the whole outline fits."""
+    out = []
+    for d in corpus.documents:
+        h = d.header
+        meta = "　".join(escape(x) for x in (h.doc_number, h.date, h.publisher) if x)
+        out.append(f'<div class="rag-doc"><div class="rag-doc-title">{escape(h.title or d.id)}</div>'
+                   f'<div class="rag-doc-meta">{meta}　共 {len(d.measures)} 条措施</div>')
+        parts: dict[tuple[str, str], dict[tuple[str, str], list[Measure]]] = {}
+        for m in d.measures:
+            parts.setdefault((m.part, m.part_title), {}).setdefault((m.section, m.section_title), []).append(m)
+        for (part, ptitle), sections in parts.items():
+            n = sum(len(ms) for ms in sections.values())
+            out.append(f'<details class="rag-part"><summary>{escape(part)}、{escape(ptitle)}（{n} 条）</summary>')
+            for (sec, stitle), ms in sections.items():
+                out.append(f'<details class="rag-sec"><summary>({escape(sec)}){escape(stitle)}（{len(ms)} 条）</summary>')
+                out.extend(measure_card(card_data(m)) for m in ms)
+                out.append("</details>")
+            out.append("</details>")
+        out.append("</div>")
+    return '<div class="rag-tree">' + "".join(out) + "</div>"
+
+
+def source_name(corpus: Corpus, doc_id: str) -> str:
+    """《plan title》（文号） as a reply cites it; inner title marks become 〈〉 as Chinese typesetting wants."""
+    d = corpus.document(doc_id)
+    if d is None:
+        return "本通知"
+    title = d.header.plan_title or d.header.title or d.id
+    title = title.replace("《", "〈").replace("》", "〉")
+    return f"《{title}》" + (f"（{d.header.doc_number}）" if d.header.doc_number else "")
+
+
+def reply_text(measures: list[Measure], corpus: Corpus, topic: str = "") -> str:
+    """A reply window staff can read out or paste into a message: each measure's number, text and units."""
+    if not measures:
+        return ""
+    docs = list(dict.fromkeys(m.doc for m in measures))
+    source = source_name(corpus, docs[0]) if len(docs) == 1 else "相关通知"
+    head = f"关于“{topic.strip()}”，{source}中的相关措施如下：" if topic.strip() else f"{source}中的相关措施如下："
+    lines = [head]
+    for i, m in enumerate(measures, 1):
+        where = f"{m.part_title} > {m.section_title}" if len(docs) == 1 else f"{source_name(corpus, m.doc)} {m.part_title} > {m.section_title}"
+        lines.append(f"{i}. 第{m.id}条（{where}）：{m.body}")
+        units = "、".join(m.units) + ("等" if m.units_open else "")
+        lines.append(f"   责任单位：{units or '（未写明）'}")
+    return "\n".join(lines)
