@@ -1,0 +1,112 @@
+"""Reading a QA regression file (../shared/eval-format.md): one JSON object a line, unknown fields ignored.
+
+Files come from evaluators, not from code, so every problem is reported with its line number as a
+DatasetError; the command turns that into a message and exit status 2 rather than a traceback.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NO_CATEGORY = "uncategorised"
+OUT_OF_SCOPE = "out_of_scope"
+
+
+class DatasetError(ValueError):
+    """A QA file that cannot be evaluated; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    category: str
+    question: str
+    gold_ids: tuple[str, ...] = ()
+    gold_units: tuple[str, ...] = ()
+    answer_facts: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def answerable(self) -> bool:
+        return self.category != OUT_OF_SCOPE
+
+    def gold_dict(self) -> dict:
+        return {"gold_ids": list(self.gold_ids), "gold_units": list(self.gold_units),
+                "answer_facts": list(self.answer_facts)}
+
+
+@dataclass
+class Dataset:
+    path: Path
+    questions: list[Question] = field(default_factory=list)
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({q.category for q in self.questions})
+
+
+def _string_list(row: dict, key: str, where: str) -> tuple[str, ...]:
+    value = row.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DatasetError(f"{where}: {key!r} must be a list of strings, got {json.dumps(value, ensure_ascii=False)[:80]}")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def parse_row(row: object, where: str) -> Question:
+    if not isinstance(row, dict):
+        raise DatasetError(f"{where}: expected a JSON object, got {type(row).__name__}")
+    qid = row.get("id")
+    if isinstance(qid, bool) or not isinstance(qid, (str, int)) or not str(qid).strip():
+        raise DatasetError(f"{where}: 'id' is missing or empty")
+    text = row.get("question")
+    if not isinstance(text, str) or not text.strip():
+        raise DatasetError(f"{where}: 'question' must be a non-empty string")
+    category = row.get("category", NO_CATEGORY)
+    if not isinstance(category, str):
+        raise DatasetError(f"{where}: 'category' must be a string")
+    return Question(
+        id=str(qid).strip(),
+        category=category.strip() or NO_CATEGORY,
+        question=text.strip(),
+        gold_ids=_string_list(row, "gold_ids", where),
+        gold_units=_string_list(row, "gold_units", where),
+        answer_facts=_string_list(row, "answer_facts", where),
+    )
+
+
+def parse_lines(lines: list[str], name: str = "<input>") -> list[Question]:
+    questions: list[Question] = []
+    first_line: dict[str, int] = {}
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        where = f"{name} line {number}"
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise DatasetError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        q = parse_row(row, where)
+        if q.id in first_line:
+            raise DatasetError(f"{where}: id {q.id!r} already used on line {first_line[q.id]}")
+        first_line[q.id] = number
+        questions.append(Question(**{**q.__dict__, "line": number}))
+    if not questions:
+        raise DatasetError(f"{name}: no questions (expected one JSON object a line)")
+    return questions
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    try:
+        # utf-8-sig: files saved from Windows editors start with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DatasetError(f"{path} line {line}: not UTF-8 text") from None
+    # split on \n only: str.splitlines would also cut at U+2028, which JSON allows inside strings
+    return Dataset(path, parse_lines(text.split("\n"), str(path)))

@@ -1,0 +1,54 @@
+import json
+
+import pytest
+
+from rag.evaluation.dataset import DatasetError, load_dataset, parse_lines
+
+
+def write(tmp_path, text: str, name="qa.jsonl", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_reads_the_format_ignoring_unknown_fields_and_blank_lines(tmp_path):
+    rows = [{"id": "a1", "category": "fact", "question": " 可网办能力要达到多少？ ", "gold_ids": ["一（一）1"],
+             "gold_units": [], "answer_facts": ["95%"], "difficulty": "easy", "notes": {"by": "x"}},
+            {"id": 7, "question": "Who handles water?"}]
+    path = write(tmp_path, "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8-sig")
+    ds = load_dataset(path)
+    a, b = ds.questions
+    assert (a.id, a.category, a.question, a.gold_ids, a.answer_facts, a.line) == \
+        ("a1", "fact", "可网办能力要达到多少？", ("一（一）1",), ("95%",), 1)
+    assert (b.id, b.category, b.gold_ids, b.gold_units) == ("7", "uncategorised", (), ())
+    assert ds.categories == ["fact", "uncategorised"]
+
+
+@pytest.mark.parametrize("bad_line, message", [
+    ('{"id": "b", "question": "x"', "line 2: not valid JSON"),
+    ('["b", "x"]', "line 2: expected a JSON object"),
+    ('{"id": "b"}', "line 2: 'question' must be a non-empty string"),
+    ('{"id": "", "question": "x"}', "line 2: 'id' is missing"),
+    ('{"id": "b", "question": "x", "gold_ids": "二(四)4"}', "line 2: 'gold_ids' must be a list of strings"),
+    ('{"id": "b", "question": "x", "gold_units": [1]}', "line 2: 'gold_units' must be a list of strings"),
+    ('{"id": "a", "question": "again"}', "line 2: id 'a' already used on line 1"),
+])
+def test_malformed_lines_are_named(bad_line, message):
+    with pytest.raises(DatasetError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+        parse_lines(['{"id": "a", "question": "ok"}', bad_line], "qa.jsonl")
+
+
+def test_empty_missing_and_non_utf8_files(tmp_path):
+    with pytest.raises(DatasetError, match="no questions"):
+        load_dataset(write(tmp_path, "\n \n"))
+    with pytest.raises(DatasetError, match="no such file"):
+        load_dataset(tmp_path / "absent.jsonl")
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes('{"id": "a", "question": "ok"}\n'.encode() + '{"id": "b", "question": "企业"}\n'.encode("gbk"))
+    with pytest.raises(DatasetError, match="line 2: not UTF-8"):
+        load_dataset(path)
+
+
+def test_line_separator_characters_inside_a_question_do_not_split_the_line():
+    q = parse_lines([json.dumps({"id": "a", "question": "第一行\u2028第二行"}, ensure_ascii=False)])[0]
+    assert q.question == "第一行\u2028第二行"
