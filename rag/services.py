@@ -37,7 +37,8 @@ class Services:
     @cached_property
     def retriever(self) -> HybridRetriever:
         with self._lock:
-            return HybridRetriever(self.corpus, self.embedder, self.index, self.settings.retrieval)
+            return HybridRetriever(self.corpus, self.embedder, self.index, self.settings.retrieval,
+                                   self.settings.embedding.max_query_chars)
 
     @cached_property
     def chat_model(self):

@@ -17,7 +17,9 @@ class EmbeddingSettings(BaseModel):
     model_path: str | None = None
     query_prefix: str = ""  # e.g. "query: " for e5 models served through sentence-transformers
     passage_prefix: str = ""
-    threads: int = 2
+    threads: int = 2  # for embedding passages at index time
+    query_handles: int = 2  # single-threaded handles serving concurrent queries
+    max_query_chars: int = 512  # the dense model reads at most this much of a question (BM25 reads it all)
 
 
 class VectorStoreSettings(BaseModel):

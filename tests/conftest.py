@@ -16,7 +16,8 @@ QA_FILE = ROOT / "eval" / "qa.jsonl"
 
 def make_settings(tmp: Path, **overrides) -> Settings:
     """Settings on the real corpus with index and data in a temp dir and no chat model unless asked."""
-    base = {"corpus_dir": CORPUS, "index_dir": tmp / "index", "data_dir": tmp / "data", "llm": {"backend": "none"}}
+    base = {"corpus_dir": CORPUS, "index_dir": tmp / "index", "data_dir": tmp / "data", "llm": {"backend": "none"},
+            "server": {"ask_rate_per_minute": 0}}  # rate limiting has its own tests
     base.update(overrides)
     return Settings(**base)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
 from rag import __version__
-from rag.api import measures, search, units
+from rag.api import admin, ask, errors, measures, search, units
+from rag.api.ratelimit import AskRateLimit
 from rag.services import Services, get_services
 
 log = logging.getLogger(__name__)
@@ -24,17 +23,24 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
 
     app.dependency_overrides[deps.services] = lambda: svc
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_, exc: RequestValidationError):
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors)
-        return JSONResponse(status_code=422, content={"detail": detail or "invalid request", "errors": errors})
+    errors.install(app)
+    app.add_middleware(AskRateLimit, rate_per_minute=svc.settings.server.ask_rate_per_minute)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
         return {"status": "ok", "version": __version__, "documents": len(svc.corpus.documents),
                 "measures": len(svc.corpus.measures), "index": svc.index.manifest.get("built_at", "")}
 
-    for module in (search, measures, units):
+    for module in (search, ask, measures, units, admin):
         app.include_router(module.router)
+    from rag.feedback.router import router as feedback_router
+
+    app.include_router(feedback_router)
+    if svc.settings.server.ui if ui is None else ui:
+        from fastapi.responses import RedirectResponse
+
+        from ui.app import PATH, mount
+
+        app.add_api_route("/", lambda: RedirectResponse(PATH + "/"), include_in_schema=False)
+        mount(app, svc)
     return app

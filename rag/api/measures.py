@@ -2,23 +2,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from rag.api.deps import services
+from rag.api.fields import MAX_ID_CHARS, DocId, require_document
 from rag.services import Services
 
 router = APIRouter(tags=["measures"])
+DocFilter = Annotated[DocId | None, Query(description="limit to one document id (GET /api/documents)")]
 
 
-@router.get("/api/measures")
-def list_measures(svc: Annotated[Services, Depends(services)], doc: Annotated[str | None, Query(max_length=200)] = None) -> list[dict]:
+@router.get("/api/measures", responses={404: {"description": "unknown document"}})
+def list_measures(svc: Annotated[Services, Depends(services)], doc: DocFilter = None) -> list[dict]:
+    require_document(svc, doc)
     return [m.to_dict() for m in svc.corpus.measures if doc is None or m.doc == doc]
 
 
-@router.get("/api/measures/{measure_id}")
-def get_measure(measure_id: str, svc: Annotated[Services, Depends(services)], doc: Annotated[str | None, Query(max_length=200)] = None) -> dict:
-    if len(measure_id) > 100:
-        raise HTTPException(400, "measure id is too long (100 characters at most)")
+@router.get("/api/measures/{measure_id}", responses={404: {"description": "no such measure or document"}})
+def get_measure(measure_id: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="二(四)4, 二（四）4, 二.4.4, 第二部分第四节第4条, or doc:id")],
+                svc: Annotated[Services, Depends(services)], doc: DocFilter = None) -> dict:
+    require_document(svc, doc)
     found = svc.corpus.lookup(measure_id, doc)
     if not found:
         raise HTTPException(404, f"no measure {measure_id!r}: write an id such as 二(四)4, 二（四）4, 二.4.4 or 第二部分第四节第4条")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Path
 
 from rag.api.deps import services
+from rag.api.fields import MAX_ID_CHARS
 from rag.services import Services
 
 router = APIRouter(tags=["units"])
@@ -15,10 +16,9 @@ def list_units(svc: Annotated[Services, Depends(services)]) -> list[dict]:
     return [u.to_dict() for u in svc.corpus.units]
 
 
-@router.get("/api/units/{name}/measures")
-def unit_measures(name: str, svc: Annotated[Services, Depends(services)]) -> dict:
-    if len(name) > 100:
-        raise HTTPException(400, "unit name is too long (100 characters at most)")
+@router.get("/api/units/{name}/measures", responses={404: {"description": "no such unit"}})
+def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a unit's name or a short name (税务局)")],
+                  svc: Annotated[Services, Depends(services)]) -> dict:
     found = svc.corpus.units.find(name)
     if not found:
         raise HTTPException(404, f"no unit {name!r}; GET /api/units lists them")

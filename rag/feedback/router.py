@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from rag.api.deps import services
+from rag.api.fields import Text, clean_text
 from rag.feedback.store import MAX_COMMENT_CHARS, Feedback, FeedbackStore, open_store
 from rag.services import Services
 
@@ -26,19 +27,12 @@ class CitationIn(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    question: str = Field(..., max_length=2000, description="the question as asked")
-    answer: str = Field(..., max_length=20000, description="the answer as shown")
+    question: Text = Field(..., description="the question as asked")
+    answer: Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(clean_text)] = Field(..., description="the answer as shown")
     citations: list[CitationIn] = Field(default_factory=list, max_length=50, description="the citations of the answer")
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS, description="optional, what was good or wrong")
     mode: str | None = Field(None, max_length=20, description="the answer's mode, as /api/ask returned it")
-
-    @field_validator("question", "answer")
-    @classmethod
-    def not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("must not be empty")
-        return v
 
 
 class FeedbackCreated(BaseModel):

@@ -76,6 +76,8 @@ def _read_verified(build: Path) -> dict:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexError_(f"unreadable manifest in {build}: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise IndexError_(f"unreadable manifest in {build}: not a JSON object")
     if manifest.get("format") != FORMAT:
         raise IndexError_(f"index format {manifest.get('format')} is not {FORMAT}")
     for name, digest in manifest.get("files", {}).items():
@@ -104,7 +106,8 @@ def build_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: 
         hashes = [chunk_hash(m) for m in measures]
         vectors = np.zeros((len(measures), embedder.dim), dtype=np.float32)
         old = {}
-        if reuse is not None and reuse.manifest.get("embedding_model") == embedder.name:
+        # same name and size: two sentence-transformers folders of the same name can hold different models
+        if reuse is not None and reuse.manifest.get("embedding_model") == embedder.name and reuse.manifest.get("dim") == embedder.dim:
             old = {(k, h): i for i, (k, h) in enumerate(zip(reuse.keys, reuse.manifest["chunk_hashes"]))}
         todo = [i for i, kh in enumerate(zip(keys, hashes)) if kh not in old]
         for i, kh in enumerate(zip(keys, hashes)):

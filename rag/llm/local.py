@@ -1,6 +1,7 @@
 """Qwen2.5-Coder-1.5B-Instruct (GGUF) through llama-cpp-python, loaded once, one generation at a time."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -9,6 +10,15 @@ from rag.llm.base import ModelUnavailable
 from rag.llm.gate import GenerationGate
 from rag.llm.model_files import is_prepared
 from rag.llm.threaded import stream_with_deadline
+
+
+def _lower_priority(niceness: int = 10) -> None:
+    """Generation is long and search is short: let searches win the cores. Linux nice values are per
+    thread, and the threads llama.cpp starts from this one inherit it."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):
+        pass
 
 
 class LocalChatModel:
@@ -38,6 +48,7 @@ class LocalChatModel:
         slot.__enter__()  # released by the worker when generation really ends, not when the caller gives up
 
         def produce(stop: threading.Event) -> Iterator[str]:
+            _lower_priority()
             chunks = self._model().create_chat_completion(messages=messages, max_tokens=max_tokens,
                                                           temperature=temperature, stream=True)
             try:

@@ -26,8 +26,10 @@ def _scale(x: np.ndarray) -> np.ndarray:
 
 
 class HybridRetriever:
-    def __init__(self, corpus: Corpus, embedder: Embedder, index: LoadedIndex, cfg: RetrievalSettings):
+    def __init__(self, corpus: Corpus, embedder: Embedder, index: LoadedIndex, cfg: RetrievalSettings,
+                 max_dense_chars: int = 512):
         self.corpus, self.embedder, self.index, self.cfg = corpus, embedder, index, cfg
+        self.max_dense_chars = max_dense_chars  # e5 reads 512 tokens; a longer text only costs time
         self.measures = [corpus.by_key[k] for k in index.keys]
         self._pos = {m.key: i for i, m in enumerate(self.measures)}
         self._docs = np.array([m.doc for m in self.measures])
@@ -40,7 +42,7 @@ class HybridRetriever:
 
     def scores(self, plan: QueryPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Fused, dense and BM25 scores of every measure, in index order."""
-        q = self.embedder.embed_query(plan.text)
+        q = self.embedder.embed_query(plan.text[: self.max_dense_chars])
         dense = self.index.vectors @ q
         bm25 = self.bm25.scores(tokenize(plan.text + " " + plan.expansion))
         pinyin = self.pinyin.scores(pinyin_tokens(plan.text))

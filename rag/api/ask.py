@@ -1,0 +1,82 @@
+"""POST /api/ask and its streamed twin /api/ask/stream (server-sent events)."""
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.api.deps import services
+from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, check_text_limit, require_document
+from rag.services import Services
+
+router = APIRouter(tags=["ask"])
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(..., max_length=2000)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: Text = Field(..., description=f"the question, in any language ({MAX_TEXT_CHARS} characters at most)")
+    # 10 turns of 2,000 characters stay inside the 64 KiB body limit even in 3-byte UTF-8
+    history: list[Turn] = Field(default_factory=list, max_length=10, description="earlier turns, oldest first (10 at most)")
+    mode: Literal["auto", "llm", "extractive"] = Field("auto", description="auto: the chat model when available, else extractive")
+    doc: DocId | None = Field(None, description="limit to one document id")
+
+
+class CitationOut(BaseModel):
+    id: str
+    doc: str
+    units: list[str]
+    text: str
+    section: str
+
+
+class AskResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    refused: bool
+    mode: str
+    retrieved: list[str] = []
+    notes: list[str] = []
+    timings: dict[str, float] = {}
+
+
+def _check_doc(req: AskRequest, svc: Services) -> None:
+    check_text_limit(req.question, svc.settings.server.max_query_chars, "question")
+    require_document(svc, req.doc)
+
+
+@router.post("/api/ask", response_model=AskResponse)
+def ask(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> AskResponse:
+    _check_doc(req, svc)
+    answer = svc.answerer.ask(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)
+    return AskResponse(**answer.to_dict())
+
+
+@router.post("/api/ask/stream", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}, "description": "token … replace? … done events"}})
+def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> StreamingResponse:
+    _check_doc(req, svc)
+    events = svc.answerer.stream(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)
+    first = next(events)  # fail before the 200 goes out (e.g. ModelBusy → 503), not inside the stream
+
+    def frames():
+        for event in _chain(first, events):
+            data = event.get("data", {})
+            yield f"event: {event['event']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest

@@ -1,0 +1,108 @@
+"""How failures become HTTP answers, for the whole app: every client mistake gets a 4xx whose "detail" says
+what is wrong, a busy model a 503 with Retry-After, and only a real bug a 500 (logged, with a generic
+message: stack traces and paths are not for clients)."""
+from __future__ import annotations
+
+import logging
+import math
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from rag.api.ratelimit import LIMITED_PATHS
+from rag.api.request_guard import RequestGuard
+from rag.llm.base import ModelBusy, ModelTimeout, ModelUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _where(loc: tuple | list) -> str:
+    # ("body", "history", 0, "role") → "history.0.role"; a whole-body error → "body"
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
+    return ".".join(parts) or (str(loc[0]) if loc else "body")
+
+
+async def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+    bad_json = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if bad_json is not None:  # normally caught by RequestGuard first; kept for apps built without it
+        reason = (bad_json.get("ctx") or {}).get("error", "JSON decode error")
+        return JSONResponse(status_code=400, content={"detail": f"malformed JSON: {reason}", "errors": errors})
+    for e in errors:  # pydantic prefixes our own validators' messages with this; it adds nothing for a reader
+        e["msg"] = e["msg"].removeprefix("Value error, ")
+    detail = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in errors)
+    return JSONResponse(status_code=422, content={"detail": detail or "invalid request", "errors": errors})
+
+
+async def model_busy(_: Request, exc: ModelBusy) -> JSONResponse:
+    retry = max(1, math.ceil(exc.retry_after))
+    return JSONResponse(status_code=503, headers={"Retry-After": str(retry)},
+                        content={"detail": f"the chat model is busy with other questions; retry in {retry} s, "
+                                           "or ask with mode \"extractive\", which does not wait for it"})
+
+
+async def model_unavailable(_: Request, exc: ModelUnavailable) -> JSONResponse:
+    return JSONResponse(status_code=503, content={"detail": f"the chat model is unavailable ({exc}); ask with mode \"extractive\""})
+
+
+async def model_timeout(_: Request, exc: ModelTimeout) -> JSONResponse:
+    return JSONResponse(status_code=504, content={"detail": f"{exc}; ask with mode \"extractive\" for an answer without the chat model"})
+
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error in %s %s", request.method, request.url.path)
+    return JSONResponse(status_code=500, content={"detail": "internal error; it has been logged"})
+
+
+ERROR = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"type": "string", "description": "what is wrong, for a person to read"},
+    "errors": {"type": "array", "description": "validation errors one by one (422 only)",
+               "items": {"type": "object", "properties": {"loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                                                          "msg": {"type": "string"}, "type": {"type": "string"}}}}}}
+_BODY_ERRORS = {"400": "malformed JSON or invalid UTF-8", "413": "body over the size limit",
+                "415": "body not sent as application/json", "422": "a field is missing, of the wrong type or out of range"}
+_ASK_ERRORS = {"429": "too many questions from this client; see Retry-After", "503": "the chat model is busy; see Retry-After"}
+
+
+def _document(app: FastAPI) -> None:
+    """Add what the guard and the handlers answer to every operation's documented responses, in the shape
+    they really have ({"detail": str}), so clients and schema-driven tests can rely on the schema."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, ops in schema.get("paths", {}).items():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                extra = dict(_BODY_ERRORS) if "requestBody" in op else {}
+                if op.get("parameters"):
+                    extra["422"] = _BODY_ERRORS["422"]
+                if extra and "404" not in responses:  # every request that names something can name what is not there
+                    extra["404"] = "unknown document, measure or unit"
+                if path in LIMITED_PATHS:
+                    extra.update(_ASK_ERRORS)
+                for code, text in extra.items():
+                    responses[code] = {"description": text, "content": ref}
+                for code, response in responses.items():  # 4xx documented without a body: it is an Error too
+                    if code.startswith("4") and "content" not in response:
+                        response["content"] = ref
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
+
+
+def install(app: FastAPI) -> None:
+    """Register the body guard and every handler on the app, and document their answers."""
+    _document(app)
+    app.add_middleware(RequestGuard)
+    app.add_exception_handler(RequestValidationError, validation_failed)
+    app.add_exception_handler(ModelBusy, model_busy)
+    app.add_exception_handler(ModelUnavailable, model_unavailable)
+    app.add_exception_handler(ModelTimeout, model_timeout)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,98 @@
+"""A re-index run from the admin API: one at a time, in a worker thread, while the old index keeps serving.
+
+The new corpus, index and retriever are built aside and installed in one step, so a search sees either
+the old trio or the new one, never a half-built index; a failed build installs nothing (and on disk the
+old build stays live: rag.indexing.store only repoints CURRENT once the new build is complete).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import numpy as np
+
+from rag.corpus.collection import Corpus
+from rag.embeddings import make_embedder
+from rag.indexing import build_index
+from rag.retrieval import HybridRetriever
+from rag.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class ReindexRunning(RuntimeError):
+    pass
+
+
+class _AsideEmbedder:
+    """The live embedder's name and size, with its own model handle made only if something must be
+    embedded: the live handle serialises calls, and searches must not queue behind a whole rebuild."""
+
+    def __init__(self, svc: Services):
+        self._svc = svc
+        self.name, self.dim = svc.embedder.name, svc.embedder.dim
+        self._own = None
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._svc.embedder.embed_query(text)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if self._own is None:
+            self._own = make_embedder(self._svc.settings.embedding)
+        return self._own.embed_passages(texts)
+
+
+def install(svc: Services, corpus: Corpus, index, retriever: HybridRetriever) -> None:
+    """Make the new components live. Assigned over the cached values rather than dropped and rebuilt
+    (Services.reload), so no request ever finds them missing and builds them again itself."""
+    with svc._lock:
+        svc.__dict__.update(corpus=corpus, index=index, retriever=retriever)
+        for name in ("answerer",):  # built on the retriever: rebuilt on next use around the new one
+            svc.__dict__.pop(name, None)
+
+
+class Reindexer:
+    def __init__(self, svc: Services):
+        self.svc = svc
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.state: dict = {"status": "idle"}
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, full: bool = False) -> dict:
+        with self._lock:
+            if self.running:
+                raise ReindexRunning(f"a re-index has been running since {self.state.get('started_at')}")
+            self.state = {"status": "running", "full": full, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            self._thread = threading.Thread(target=self._run, args=(full,), name="reindex", daemon=True)
+            self._thread.start()
+            return dict(self.state)
+
+    def wait(self, timeout_s: float) -> dict:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+        return dict(self.state)
+
+    def _run(self, full: bool) -> None:
+        started = time.perf_counter()
+        svc, cfg = self.svc, self.svc.settings
+        try:
+            corpus = Corpus.load(cfg.corpus_dir)
+            reuse = None if full else svc.index  # unchanged measures keep their vectors
+            index = build_index(corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, reuse=reuse,
+                                reason="admin re-index")
+            retriever = HybridRetriever(corpus, svc.embedder, index, cfg.retrieval)
+            install(svc, corpus, index, retriever)
+            self.state = {**self.state, "status": "done", "seconds": round(time.perf_counter() - started, 2),
+                          "build": index.path.name, "measures": index.manifest["count"], "embedded": index.manifest["embedded"],
+                          "documents": len(corpus.documents)}
+            log.info("re-index done: %s", self.state)
+        except Exception as exc:  # reported through the API; the old index keeps serving
+            log.exception("re-index failed")
+            self.state = {**self.state, "status": "failed", "seconds": round(time.perf_counter() - started, 2),
+                          "error": f"{type(exc).__name__}: {exc}"}

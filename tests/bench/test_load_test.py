@@ -1,0 +1,40 @@
+"""The load test's own safety and arithmetic: loopback only, bounded, percentiles right."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+spec = importlib.util.spec_from_file_location("load_test", Path(__file__).resolve().parents[2] / "bench" / "load_test.py")
+load_test = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(load_test)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost:8000/", "http://[::1]:9000", "http://127.3.4.5"])
+def test_loopback_urls_are_accepted(url):
+    assert load_test.loopback_only(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1:8000", "http://192.168.1.10", "http://0.0.0.0:8000", "http://8.8.8.8"])
+def test_other_hosts_are_refused(url):
+    with pytest.raises(SystemExit, match="refusing|cannot resolve"):
+        load_test.loopback_only(url)
+
+
+def test_percentiles():
+    values = [float(i) for i in range(1, 101)]
+    assert load_test.percentile(values, 50) == pytest.approx(50.5)
+    assert load_test.percentile(values, 99) == pytest.approx(99.01)
+    assert load_test.percentile([3.0], 95) == 3.0
+
+
+def test_counts_time_and_clients_are_capped():
+    args = load_test.parse_args(["--url", "http://127.0.0.1:1", "--requests", "999999", "--max-seconds", "99999",
+                                 "--clients", "500", "--timeout", "99999"])
+    assert (args.requests, args.max_seconds, args.clients, args.timeout) == (10_000, 600, 64, 600)
+
+
+def test_a_non_loopback_url_is_refused_before_anything_is_sent():
+    with pytest.raises(SystemExit, match="refusing"):
+        load_test.parse_args(["--url", "http://93.184.216.34:80"])
