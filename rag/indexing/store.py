@@ -9,7 +9,6 @@ rebuilt, never served. Vectors of unchanged chunks are reused, so adding a notic
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.checksums import sha256_file
 from rag.corpus.collection import Corpus
 from rag.embeddings.base import Embedder
 from rag.indexing.chunks import chunk_hash, chunk_text
@@ -43,14 +43,6 @@ class LoadedIndex:
     manifest: dict
     path: Path
     rebuilt: str = ""  # why it was (re)built on this load; empty when loaded as it was
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -82,7 +74,7 @@ def _read_verified(build: Path) -> dict:
         raise IndexError_(f"index format {manifest.get('format')} is not {FORMAT}")
     for name, digest in manifest.get("files", {}).items():
         path = build / name
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or sha256_file(path) != digest:
             raise IndexError_(f"{path} is missing or does not match its checksum: the index is corrupt")
     return manifest
 
@@ -135,7 +127,7 @@ def build_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: 
             "chunk_hashes": hashes,
             "embedded": len(todo),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "files": {name: _sha256(build / name) for name in files},
+            "files": {name: sha256_file(build / name) for name in files},
         }
         (build / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         for name in [*files, "manifest.json"]:

@@ -23,14 +23,6 @@ def part_paths() -> list[Path]:
     return paths
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def is_prepared(target: Path) -> bool:
     """Cheap check for start-up: size, and a marker written only after the checksum matched."""
     marker = target.with_suffix(target.suffix + ".sha256")
