@@ -19,6 +19,7 @@ class EmbeddingSettings(BaseModel):
     passage_prefix: str = ""
     threads: int = 2  # for embedding passages at index time
     query_handles: int = 2  # single-threaded handles serving concurrent queries
+    query_cache: int = 2048  # query embeddings kept (LRU); 0 turns the cache off
     max_query_chars: int = 512  # the dense model reads at most this much of a question (BM25 reads it all)
 
 

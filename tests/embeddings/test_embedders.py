@@ -35,3 +35,37 @@ def test_sentence_transformers_backend_builds_and_searches(tmp_path):
     assert svc.index.manifest["embedding_model"] == svc.embedder.name
     assert svc.retriever.retrieve("二(四)4", 1)[0].measure.id == "二(四)4"
     assert len(svc.retriever.retrieve("customs clearance", 5)) == 5
+
+
+def test_query_cache_returns_the_same_vector_without_recomputing():
+    from rag.embeddings.cache import QueryCache
+
+    class Counting:
+        name, dim = "counting", 4
+
+        def __init__(self):
+            self.calls = 0
+
+        def embed_query(self, text):
+            self.calls += 1
+            return np.full(4, len(text), dtype=np.float32)
+
+        def embed_passages(self, texts):
+            return np.stack([self.embed_query(t) for t in texts])
+
+    inner = Counting()
+    cache = QueryCache(inner, size=2)
+    a = cache.embed_query("接水")
+    assert np.array_equal(cache.embed_query("接水"), a) and inner.calls == 1 and cache.hits == 1
+    cache.embed_query("接电")
+    cache.embed_query("注销")  # evicts 接水, the least recently used
+    cache.embed_query("接水")
+    assert inner.calls == 4 and cache.name == "counting" and cache.dim == 4
+    with pytest.raises(ValueError):
+        a[0] = 1  # shared vectors are read-only
+
+
+def test_default_embedder_is_cached(services):
+    from rag.embeddings.cache import QueryCache
+
+    assert isinstance(services.embedder, QueryCache)
