@@ -56,6 +56,9 @@ class Services:
     def reload(self) -> None:
         """Drop what depends on the corpus so the next use reads it again (after ingest or re-index)."""
         with self._lock:
+            old = self.__dict__.get("index")
+            if old is not None and hasattr(old.store, "close"):
+                old.store.close()  # a Milvus Lite server must not outlive the build it serves
             for name in ("corpus", "index", "retriever", "answerer"):
                 self.__dict__.pop(name, None)
 

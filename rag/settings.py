@@ -25,7 +25,9 @@ class EmbeddingSettings(BaseModel):
 
 class VectorStoreSettings(BaseModel):
     backend: Literal["faiss", "milvus"] = "faiss"
-    faiss_index: Literal["flat", "hnsw"] = "flat"  # exact search is right below ~100k chunks
+    faiss_index: Literal["flat", "ivf", "hnsw"] = "flat"  # exact below ~100k chunks; ivf at 1M (bench/scale.py)
+    ivf_nlist: int = 4096
+    ivf_nprobe: int = 32  # recall@10 0.965 at 1M synthetic chunks, p50 1.6 ms
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     milvus_uri: str = ""  # empty: Milvus Lite file under the index build; http://host:19530 for a cluster

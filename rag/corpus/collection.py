@@ -21,7 +21,7 @@ def load_documents(corpus_dir: Path) -> list[Document]:
     docs = []
     for path in sorted(corpus_dir.iterdir()):
         reader = READERS.get(path.suffix.lower())
-        if reader and path.is_file() and not path.name.startswith("."):
+        if reader and path.is_file() and not path.name.startswith((".", "~$")):  # ~$x.docx: Word's lock file
             docs.append(reader(path))
     return docs
 

@@ -8,7 +8,7 @@ def make_vector_store(cfg: VectorStoreSettings, dim: int) -> VectorStore:
     if cfg.backend == "faiss":
         from rag.vectorstores.faiss_store import FaissStore
 
-        return FaissStore(dim, cfg.faiss_index, cfg.hnsw_m, cfg.hnsw_ef_search)
+        return FaissStore(dim, cfg.faiss_index, cfg.hnsw_m, cfg.hnsw_ef_search, cfg.ivf_nlist, cfg.ivf_nprobe)
     if cfg.backend == "milvus":
         from rag.vectorstores.milvus_store import MilvusStore
 

@@ -1,4 +1,4 @@
-"""FAISS, in process: exact inner product (the default) or HNSW for large corpora."""
+"""FAISS, in process: exact inner product (the default), IVF-Flat or HNSW for large corpora."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,10 @@ import numpy as np
 
 
 class FaissStore:
-    def __init__(self, dim: int, index: str = "flat", hnsw_m: int = 32, ef_search: int = 128):
+    def __init__(self, dim: int, index: str = "flat", hnsw_m: int = 32, ef_search: int = 128,
+                 nlist: int = 4096, nprobe: int = 32):
         self.dim, self._index_kind, self._m, self._ef = dim, index, hnsw_m, ef_search
+        self._nlist, self._nprobe = nlist, nprobe
         self.kind = f"faiss-{index}"
         self.keys: list[str] = []
         self._index = self._new_index()
@@ -21,10 +23,19 @@ class FaissStore:
             index.hnsw.efConstruction = 200
             index.hnsw.efSearch = self._ef
             return index
+        if self._index_kind == "ivf":
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, self._nlist, faiss.METRIC_INNER_PRODUCT)
+            index.nprobe = self._nprobe
+            return index
         return faiss.IndexFlatIP(self.dim)
 
     def add(self, keys: list[str], vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(keys), self.dim)
+        if not self._index.is_trained:  # IVF learns its cells from the first batch; small corpora get fewer cells
+            if len(vectors) < 39 * self._nlist:
+                self._nlist = max(1, len(vectors) // 39)
+                self._index = self._new_index()
+            self._index.train(vectors)
         self._index.add(vectors)
         self.keys.extend(keys)
 
@@ -53,4 +64,6 @@ class FaissStore:
             raise ValueError(f"faiss index holds {index.ntotal}×{index.d}, manifest expects {len(keys)}×{self.dim}")
         if self._index_kind == "hnsw":
             index.hnsw.efSearch = self._ef
+        if self._index_kind == "ivf":
+            faiss.extract_index_ivf(index).nprobe = self._nprobe
         self._index, self.keys = index, keys

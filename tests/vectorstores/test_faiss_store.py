@@ -1,0 +1,24 @@
+import numpy as np
+import pytest
+
+from rag.vectorstores.faiss_store import FaissStore
+
+
+def _data(n=2000, dim=16, seed=0):
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal((n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
+def test_every_faiss_kind_finds_a_stored_vector_and_survives_save_load(tmp_path, kind):
+    v = _data()
+    keys = [f"d:{i}" for i in range(len(v))]
+    store = FaissStore(16, kind, nlist=64, nprobe=16)
+    store.add(keys, v)
+    assert store.search(v[123], 1)[0][0] == "d:123"
+    store.save(tmp_path)
+    again = FaissStore(16, kind, nlist=64, nprobe=16)
+    again.load(tmp_path)
+    assert len(again) == len(v) and again.search(v[7], 1)[0][0] == "d:7"
+    assert again.kind == f"faiss-{kind}"
