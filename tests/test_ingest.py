@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import shutil
 
-import numpy as np
 import pytest
 
 from rag.corpus.collection import Corpus
@@ -11,31 +10,11 @@ from rag.corpus.parser import NoticeFormatError
 from rag.indexing.store import build_index, current_build, load_index
 from rag.ingest import IngestError, ingest, safe_doc_id
 from tests.conftest import ROOT, make_settings
+from tests.fakes import CountingEmbedder
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notices"
 JIADING = ROOT / "corpus" / "jiading-2021-7.txt"
 BAOSHAN = FIXTURES / "baoshan-2021-12.txt"
-
-
-class CountingEmbedder:
-    name, dim = "counting-test", 8
-
-    def __init__(self):
-        self.embedded = 0
-
-    def embed_query(self, text):
-        return self._vec(text)
-
-    def embed_passages(self, texts):
-        self.embedded += len(texts)
-        return np.stack([self._vec(t) for t in texts])
-
-    def _vec(self, text):
-        import hashlib
-
-        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
-        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
-        return v / np.linalg.norm(v)
 
 
 @pytest.fixture

@@ -1,31 +1,11 @@
 import json
 import shutil
 
-import numpy as np
 
 from rag.corpus.collection import Corpus
-from rag.indexing.store import build_index, current_build, load_index, load_or_build
+from rag.indexing.store import current_build, load_index, load_or_build
 from rag.settings import VectorStoreSettings
-
-
-class CountingEmbedder:
-    """A cheap deterministic embedder that counts what it embeds."""
-
-    name, dim = "counting-test", 8
-
-    def __init__(self):
-        self.embedded = 0
-
-    def embed_query(self, text):
-        return self._vec(text)
-
-    def embed_passages(self, texts):
-        self.embedded += len(texts)
-        return np.stack([self._vec(t) for t in texts])
-
-    def _vec(self, text):
-        v = np.random.default_rng(abs(hash(text)) % 2**32).standard_normal(self.dim).astype(np.float32)
-        return v / np.linalg.norm(v)
+from tests.fakes import CountingEmbedder
 
 
 def _corpus(tmp_path, *extra):
@@ -71,8 +51,7 @@ def test_corrupt_index_is_rebuilt_not_served(tmp_path):
 def test_model_change_makes_index_stale(tmp_path):
     corpus, emb = _corpus(tmp_path), CountingEmbedder()
     load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
-    other = CountingEmbedder()
-    other.name = "another-model"
+    other = CountingEmbedder(name="another-model")
     rebuilt = load_or_build(corpus, other, tmp_path / "index", VectorStoreSettings())
     assert "embedding_model" in rebuilt.rebuilt and other.embedded == 172
     manifest = json.loads((rebuilt.path / "manifest.json").read_text())

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.fakes import CountingEmbedder
+
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
@@ -22,27 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DIM = 16
 
 
-class HashEmbedder:
-    """Deterministic and cheap: the same text always gets the same vector."""
-
-    name, dim = "hash-test", DIM
-
-    def __init__(self):
-        self.embedded = 0
-
-    def embed_query(self, text):
-        return self._vec(text)
-
-    def embed_passages(self, texts):
-        self.embedded += len(texts)
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, DIM), np.float32)
-
-    def _vec(self, text):
-        import hashlib
-
-        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
-        v = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
-        return v / np.linalg.norm(v)
+def HashEmbedder():
+    return CountingEmbedder(DIM, "hash-test")
 
 
 def unit_vectors(n: int, seed: int = 0) -> np.ndarray:
