@@ -8,7 +8,6 @@ from pathlib import Path
 
 from rag.corpus.ids import MeasureRef, find_refs, normalize_id, parse_ref
 from rag.corpus.model import Document, Measure
-from rag.corpus.parser import parse_file
 from rag.corpus.units import UnitDirectory
 
 PARSER_VERSION = "1"

@@ -106,7 +106,7 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
         if comparison.ok:
             print(f"\ngate: ok (no gated metric dropped by more than {args.max_drop})")
         else:
-            print(f"\ngate: REGRESSION, " + "; ".join(
+            print("\ngate: REGRESSION, " + "; ".join(
                 f"{c.scope} {c.metric} {c.before:.3f} -> {c.after:.3f} ({c.delta:+.3f})" for c in comparison.failures))
             status = 1
     try:
