@@ -18,13 +18,15 @@ def _services():
 def cmd_serve(args) -> int:
     import uvicorn
 
-    from rag.api.app import create_app
-
     cfg = get_settings()
-    svc = _services()
-    svc.retriever  # build or load the index before accepting requests
-    app = create_app(svc)
-    uvicorn.run(app, host=args.host or cfg.server.host, port=args.port or cfg.server.port, log_level="info")
+    host, port = args.host or cfg.server.host, args.port or cfg.server.port
+    if args.workers > 1:
+        # each worker process loads its own index and models (factory below) before taking requests
+        uvicorn.run("rag.api.app:create_warm_app", factory=True, host=host, port=port, workers=args.workers, log_level="info")
+        return 0
+    from rag.api.app import create_warm_app
+
+    uvicorn.run(create_warm_app(), host=host, port=port, log_level="info")
     return 0
 
 
@@ -153,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the HTTP API (and the UI at /ui)")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int, default=1,
+                   help="API worker processes (each holds its own index, embedder and chat model; see README, Load)")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("search", help="retrieve measures for a question")

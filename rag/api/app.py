@@ -44,3 +44,11 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
         app.add_api_route("/", lambda: RedirectResponse(PATH + "/"), include_in_schema=False)
         mount(app, svc)
     return app
+
+
+def create_warm_app() -> FastAPI:
+    """The app with its index loaded (built if needed) and its embedder ready, so that the first request,
+    in every worker process, is not the one that pays for loading."""
+    svc = get_services()
+    svc.retriever.retrieve("预热", 1)
+    return create_app(svc)
