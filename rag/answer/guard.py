@@ -26,7 +26,7 @@ class Guard:
     def __init__(self, corpus: Corpus, selection: list[Measure], question: str):
         self.corpus = corpus
         self.ids = {m.id for m in selection}
-        self.source = "\n".join(m.text for m in selection) + "\n" + question
+        self.source = ("\n".join(m.text for m in selection) + "\n" + question).replace("％", "%")
         self.units = {u for m in selection for u in m.units}
         for u in list(self.units):  # variants of a selected unit are the same office
             self.units |= {x.name for x in corpus.units.find(u)}
@@ -44,7 +44,7 @@ class Guard:
                 self.grounded = True
         for fig in _FIGURE.findall(sentence):
             fig = fig.replace(" ", "").replace("％", "%")
-            if fig and fig.rstrip("%") not in self.source.replace("％", "%"):
+            if fig and fig.rstrip("%") not in self.source:
                 problems.append(f"states {fig}, which the cited measures do not contain")
             elif fig:
                 self.grounded = True

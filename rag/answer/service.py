@@ -28,7 +28,7 @@ MODES = ("auto", "llm", "extractive")
 class Answerer:
     def __init__(self, corpus: Corpus, retriever: HybridRetriever, chat: ChatModel | None, settings: Settings):
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
-        text = "\n".join(m.text for m in corpus.measures) + "\n".join(d.header.cover_letter + d.header.title for d in corpus.documents)
+        text = "\n".join([*(m.text for m in corpus.measures), *(d.header.cover_letter + "\n" + d.header.title for d in corpus.documents)])
         years = [int(d.header.date[:4]) for d in corpus.documents if d.header.date[:4].isdigit()]
         self.scope = ScopeJudge(text, set(retriever.pinyin.idf), max(years, default=2100),
                                 threshold=settings.answer.refusal_threshold or 0.3)
@@ -60,7 +60,7 @@ class Answerer:
 
         plan = self.retriever.plan(query, doc)
         wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
-        hits = self.retriever.retrieve(query, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc)
+        hits = self.retriever.retrieve(query, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc, plan=plan)
         searched = time.perf_counter()
         verdict = self.scope.judge(query, plan)
         retrieved = [h.measure.id for h in hits]

@@ -22,9 +22,9 @@ def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHAR
     found = svc.corpus.units.find(name)
     if not found:
         raise HTTPException(404, f"no unit {name!r}; GET /api/units lists them")
-    units = found  # the entry itself first, then the variants a search for it should also find
+    # found: the entry itself first, then the variants a search for it should also find
     return {
         "query": name,
-        "units": [u.name for u in units],
-        "measures": [svc.corpus.by_key[k].to_dict() | {"matched_unit": u.name} for u in units for k in u.measure_ids],
+        "units": [u.name for u in found],
+        "measures": [svc.corpus.by_key[k].to_dict() | {"matched_unit": u.name} for u in found for k in u.measure_ids],
     }

@@ -56,8 +56,9 @@ class HybridRetriever:
             fused = fused + self.cfg.unit_boost * has_unit
         return fused, dense, bm25
 
-    def retrieve(self, query: str, top_k: int = 5, doc: str | None = None) -> list[Hit]:
-        plan = self.plan(query, doc)
+    def retrieve(self, query: str, top_k: int = 5, doc: str | None = None, plan: QueryPlan | None = None) -> list[Hit]:
+        """Best measures first. A caller that has already planned the query passes the plan."""
+        plan = plan or self.plan(query, doc)
         fused, dense, bm25 = self.scores(plan)
         if doc is not None:
             fused = np.where(self._docs == doc, fused, -np.inf)
