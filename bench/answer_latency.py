@@ -34,7 +34,8 @@ def main() -> None:
     rows = random.Random(args.seed).sample(rows, min(args.sample, len(rows)))
     svc.answerer.ask("接水找谁", mode=args.mode)  # load the model once, outside the timings
     first_tokens, first_model_tokens, totals = [], [], []
-    units = refusal = valid = kept = n_units = 0.0
+    units = refusal = valid = kept = asked = n_units = 0.0
+    reasons: list[str] = []
     for r in rows:
         started = time.perf_counter()
         first = first_model = None
@@ -52,19 +53,24 @@ def main() -> None:
         first_tokens.append(first or 0.0)
         if first_model is not None and a.mode == "llm":
             first_model_tokens.append(first_model)
+        replaced = [n for n in a.notes if "模型回答" in n]
+        asked += a.mode == "llm" or bool(replaced)  # header, refusal and unit-remit answers never ask the model
         kept += a.mode == "llm"
+        reasons += [n.split("：", 1)[-1] for n in replaced]
         valid += all(c.id in a.retrieved for c in a.citations)
         refusal += a.refused == (r["category"] == "out_of_scope")
         if r["gold_units"]:
             n_units += 1
             units += sum(norm(u) in norm(a.answer) for u in r["gold_units"]) / len(r["gold_units"])
-        print(f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s mode={a.mode:10s} refused={a.refused}", flush=True)
+        why = f" replaced: {replaced[0].split('：', 1)[-1][:90]}" if replaced else ""
+        print(f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s mode={a.mode:10s} refused={a.refused}{why}", flush=True)
     p95 = lambda xs: sorted(xs)[min(len(xs) - 1, int(0.95 * len(xs)))] if xs else float("nan")
     n = len(rows)
     print(f"\nquestions={n} first token p50={statistics.median(first_tokens):.2f}s p95={p95(first_tokens):.2f}s"
           f" | first model token p50={statistics.median(first_model_tokens) if first_model_tokens else float('nan'):.2f}s"
           f" | whole answer p50={statistics.median(totals):.1f}s p95={p95(totals):.1f}s max={max(totals):.1f}s")
-    print(f"model phrasing kept={kept / n:.2f} citation validity={valid / n:.3f} refusal accuracy={refusal / n:.3f}"
+    print(f"model asked for {int(asked)} of {n}; its phrasing kept for {int(kept)} ({kept / asked if asked else float('nan'):.2f})"
+          f" citation validity={valid / n:.3f} refusal accuracy={refusal / n:.3f}"
           f" unit recall={units / n_units if n_units else float('nan'):.3f}")
 
 
