@@ -38,3 +38,47 @@ def test_counts_time_and_clients_are_capped():
 def test_a_non_loopback_url_is_refused_before_anything_is_sent():
     with pytest.raises(SystemExit, match="refusing"):
         load_test.parse_args(["--url", "http://93.184.216.34:80"])
+
+
+def test_requests_are_counted_by_outcome_over_kept_alive_connections():
+    """A loopback server that answers by path: 200, 429 (shed) and 500 (an error); it closes the
+    connection now and then, which the client must survive by reconnecting."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    served = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            served.append(body)
+            status = {"/ok": 200, "/busy": 429}.get(self.path, 500)
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            if len(served) % 3 == 0:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        conn = load_test.Connection(f"http://127.0.0.1:{server.server_port}", timeout_s=5)
+        rec = load_test.Recorder()
+        for path in ["/ok"] * 5 + ["/busy", "/broken"]:
+            load_test.one_request(conn, path, {"query": "接水找谁"}, rec)
+        conn.close()
+    finally:
+        server.shutdown()
+    assert rec.outcomes["/ok"]["ok"] == 5 and rec.outcomes["/busy"]["shed 429"] == 1
+    assert rec.outcomes["/broken"]["HTTP 500"] == 1
+    assert len(served) == 7 and served[0] == {"query": "接水找谁"}
+    rec.started, rec.finished = 0.0, 1.0
+    summary = rec.summary()["endpoints"]
+    assert summary["/ok"]["errors"] == 0 and summary["/busy"]["shed"] == 1 and summary["/broken"]["errors"] == 1
