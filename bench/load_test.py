@@ -198,7 +198,7 @@ class Generator(threading.Thread):
         super().__init__(name="generation", daemon=True)
         self.base, self.timeout_s = base, timeout_s
         self.stop = threading.Event()
-        self.first_event = threading.Event()
+        self.generating = threading.Event()  # set once the model has produced something
         self.runs: list[dict] = []
 
     def run(self) -> None:
@@ -213,12 +213,13 @@ class Generator(threading.Thread):
                         for line in r.iter_lines():
                             if line.startswith("event:"):
                                 events += 1
-                                self.first_event.set()
+                                if events >= 2:  # the first event is the preface from the data, before the model runs
+                                    self.generating.set()
                             if line.startswith("data:") and '"mode"' in line and '"citations"' in line:
                                 mode = json.loads(line[5:]).get("mode", "")
                 except httpx.HTTPError as exc:
                     mode = type(exc).__name__
-                self.first_event.set()
+                self.generating.set()  # the ask ended: searching need not wait any longer
                 self.runs.append({"status": status, "mode": mode, "events": events,
                                   "seconds": round(time.perf_counter() - started, 2), "ended": time.perf_counter()})
                 seconds = self.runs[-1]["seconds"]
@@ -319,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.during_generation:
             gen = Generator(base, timeout_s=max(args.timeout, 300))
             gen.start()
-            gen.first_event.wait(timeout=60)  # the model is past prompt reading (or the ask already ended)
+            # the model is loaded, has read its prompt and is producing sentences (or the ask already ended)
+            gen.generating.wait(timeout=120)
         rec = Recorder()
         cpu_before = time.process_time()
         run_load(base, args, rec)

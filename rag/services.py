@@ -41,6 +41,22 @@ class Services:
                                    self.settings.embedding.max_query_chars)
 
     @cached_property
+    def searcher(self):
+        """What searching calls (API, UI): worker processes when configured and started, else the retriever."""
+        with self._lock:
+            if self.settings.server.search_workers > 0:
+                from rag.search_workers import SearchWorkers
+
+                return SearchWorkers(self, self.settings.server.search_workers)
+            return self.retriever
+
+    def close(self) -> None:
+        """Stop what runs outside this process (search workers)."""
+        searcher = self.__dict__.get("searcher")
+        if hasattr(searcher, "close"):
+            searcher.close()
+
+    @cached_property
     def chat_model(self):
         from rag.llm import make_chat_model
 

@@ -17,7 +17,7 @@ QA_FILE = ROOT / "eval" / "qa.jsonl"
 def make_settings(tmp: Path, **overrides) -> Settings:
     """Settings on the real corpus with index and data in a temp dir and no chat model unless asked."""
     base = {"corpus_dir": CORPUS, "index_dir": tmp / "index", "data_dir": tmp / "data", "llm": {"backend": "none"},
-            "server": {"ask_rate_per_minute": 0}}  # rate limiting has its own tests
+            "server": {"ask_rate_per_minute": 0, "search_workers": 0}}  # rate limits and workers have their own tests
     base.update(overrides)
     return Settings(**base)
 

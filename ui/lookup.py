@@ -29,7 +29,7 @@ def search(svc: Services, query: str) -> tuple[str, list[Measure], str]:
     if not query:
         return render.measure_list([], empty="输入关键词、单位名称或措施编号（如 二(四)4），结果随输入即时显示。"), [], ""
     measures = list(svc.corpus.lookup(query)) if len(query) <= 40 else []
-    for h in svc.retriever.retrieve(query, SEARCH_TOP_K):
+    for h in svc.searcher.retrieve(query, SEARCH_TOP_K):
         if h.measure not in measures:
             measures.append(h.measure)
     named = {n for _, names in svc.corpus.units.mentions(query) for n in names}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -15,7 +16,13 @@ log = logging.getLogger(__name__)
 
 def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAPI:
     svc = svc or get_services()
-    app = FastAPI(title="Policy notice QA", version=__version__,
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        svc.close()  # search worker processes end with the server
+
+    app = FastAPI(title="Policy notice QA", version=__version__, lifespan=lifespan,
                   description="Search and answers over government policy notices, citing measure ids and responsible units.")
     app.state.services = svc
 
@@ -29,7 +36,8 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
         return {"status": "ok", "version": __version__, "documents": len(svc.corpus.documents),
-                "measures": len(svc.corpus.measures), "index": svc.index.manifest.get("built_at", "")}
+                "measures": len(svc.corpus.measures), "index": svc.index.manifest.get("built_at", ""),
+                "search_workers": getattr(svc.searcher, "running", 0)}
 
     for module in (search, ask, measures, units, admin):
         app.include_router(module.router)
@@ -50,5 +58,9 @@ def create_warm_app() -> FastAPI:
     """The app with its index loaded (built if needed) and its embedder ready, so that the first request,
     in every worker process, is not the one that pays for loading."""
     svc = get_services()
-    svc.retriever.retrieve("预热", 1)
+    svc.retriever.retrieve("预热", 1)  # loads (or builds) the index before any worker reads it
+    start = getattr(svc.searcher, "start", None)
+    if start is not None:
+        start()
+        log.info("search workers ready: %d processes", svc.settings.server.search_workers)
     return create_app(svc)

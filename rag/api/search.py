@@ -37,5 +37,5 @@ class SearchResponse(BaseModel):
 def search(req: SearchRequest, svc: Annotated[Services, Depends(services)]) -> SearchResponse:
     check_text_limit(req.query, svc.settings.server.max_query_chars)
     require_document(svc, req.doc)
-    hits = svc.retriever.retrieve(req.query, req.top_k, doc=req.doc)
+    hits = svc.searcher.retrieve(req.query, req.top_k, doc=req.doc)
     return SearchResponse(hits=[SearchHit(**h.to_dict()) for h in hits])

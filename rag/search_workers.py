@@ -1,0 +1,133 @@
+"""Searches run in worker processes, each with its own copy of the retriever.
+
+One Python process searches at about 135 questions a second on 2 cores, however many threads it has: the
+question encoder runs outside the interpreter lock, but tokenising, BM25 and the HTTP layer do not, and 16
+clients queue on that lock (bench/load_test.py: p95 ≈ 190 ms while the chat model generates). Two worker
+processes take that work off the serving process and run it on both cores: p95 ≈ 130 ms. The serving
+process keeps everything that must exist once (the chat model and its one-at-a-time gate, rate limits,
+the UI, admin), so only searching is spread out.
+
+Each request carries the serving process's index build; a worker that holds another build (after an admin
+re-index) reloads from disk before answering. A worker that dies is replaced, and the search that found
+it dead is answered in the serving process, as is any search while the workers are (re)starting.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+
+from rag.retrieval.hit import Hit
+
+log = logging.getLogger(__name__)
+
+_worker_services = None  # in a worker process: its own Services
+
+
+def _start_worker(settings_json: str) -> None:
+    global _worker_services
+    from rag.services import Services
+    from rag.settings import Settings
+
+    settings = Settings.model_validate_json(settings_json)
+    settings.server.search_workers = 0  # a worker searches itself
+    _worker_services = Services(settings)
+    _worker_services.retriever.retrieve("预热", 1)
+
+
+def _search(build: str, query: str, top_k: int, doc: str | None) -> list[tuple]:
+    svc = _worker_services
+    if str(svc.index.path) != build:
+        svc.reload()  # the serving process moved to another build: read CURRENT again
+    return [(h.measure.key, h.score, h.dense, h.bm25, h.via) for h in svc.retriever.retrieve(query, top_k, doc=doc)]
+
+
+def _ready() -> str:
+    return str(_worker_services.index.path)
+
+
+class SearchWorkers:
+    """The retriever's `retrieve` with the work done in `processes` worker processes."""
+
+    def __init__(self, svc, processes: int = 2, timeout_s: float = 10.0):
+        self.svc, self.processes, self.timeout_s = svc, max(1, processes), timeout_s
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
+        self.fallbacks = 0  # searches answered in this process instead
+
+    def start(self, wait: bool = True) -> None:
+        """Start the workers and serve through them once each has loaded its index; until then (or
+        at once, without wait) searches are answered in this process."""
+        if not wait:
+            threading.Thread(target=self._start_logged, name="search-workers", daemon=True).start()
+            return
+        # spawn, not fork: this process already runs threads (ONNX Runtime, uvicorn), and a forked child
+        # would inherit their locks mid-use
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(self.svc.settings.model_dump_json(),))
+        try:
+            for f in [pool.submit(_ready) for _ in range(self.processes)]:  # one per process: each spawns one
+                f.result(timeout=300)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        with self._lock:
+            if not self._closed:
+                self._pool, pool = pool, None
+        if pool is not None:  # closed meanwhile
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _start_logged(self) -> None:
+        try:
+            self.start()
+        except Exception:  # searches go on in this process; the log says why the workers are missing
+            log.exception("search workers did not start")
+
+    @property
+    def running(self) -> int:
+        """Worker processes serving searches now (0 while starting, after close, or before start)."""
+        pool = self._pool
+        return len(pool._processes or {}) if pool is not None else 0
+
+    def retrieve(self, query: str, top_k: int = 5, doc: str | None = None) -> list[Hit]:
+        pool = self._pool
+        if pool is None:
+            return self._here(query, top_k, doc)
+        svc = self.svc
+        corpus, index = svc.corpus, svc.index
+        try:
+            rows = pool.submit(_search, str(index.path), query, top_k, doc).result(timeout=self.timeout_s)
+        except BrokenProcessPool:
+            log.warning("a search worker died; starting new ones")
+            self._replace(pool)
+            return self._here(query, top_k, doc)
+        except FutureTimeout:
+            log.warning("a search worker took over %.0f s; answering here", self.timeout_s)
+            return self._here(query, top_k, doc)
+        try:
+            return [Hit(corpus.by_key[key], score, dense, bm25, via) for key, score, dense, bm25, via in rows]
+        except KeyError:  # the worker read a build this process has not installed yet
+            return self._here(query, top_k, doc)
+
+    def _here(self, query: str, top_k: int, doc: str | None) -> list[Hit]:
+        self.fallbacks += 1
+        return self.svc.retriever.retrieve(query, top_k, doc=doc)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is not broken:
+                return  # another request already replaced it
+            self._pool = None
+        broken.shutdown(wait=False, cancel_futures=True)
+        self.start(wait=False)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
