@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from rag.settings import get_settings
@@ -21,7 +22,9 @@ def cmd_serve(args) -> int:
     cfg = get_settings()
     host, port = args.host or cfg.server.host, args.port or cfg.server.port
     if args.workers > 1:
-        # each worker process loads its own index and models (factory below) before taking requests
+        # each worker process loads its own index and models (factory below) before taking requests; they
+        # already spread searching over the cores, so they start no search workers of their own unless told
+        os.environ.setdefault("RAG_SERVER__SEARCH_WORKERS", "0")
         uvicorn.run("rag.api.app:create_warm_app", factory=True, host=host, port=port, workers=args.workers, log_level="info")
         return 0
     from rag.api.app import create_warm_app
@@ -156,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     s.add_argument("--workers", type=int, default=1,
-                   help="API worker processes (each holds its own index, embedder and chat model; see README, Load)")
+                   help="API worker processes, each with its own index, embedder, chat model, generation gate and "
+                        "rate limits (README, Load); one process with search workers is the default")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("search", help="retrieve measures for a question")
