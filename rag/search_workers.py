@@ -25,6 +25,7 @@ from rag.retrieval.hit import Hit
 log = logging.getLogger(__name__)
 
 _worker_services = None  # in a worker process: its own Services
+_reloaded_for: str | None = None  # the serving process's build this worker last reloaded for
 
 
 def _start_worker(settings_json: str) -> None:
@@ -39,9 +40,14 @@ def _start_worker(settings_json: str) -> None:
 
 
 def _search(build: str, query: str, top_k: int, doc: str | None) -> list[tuple]:
+    global _reloaded_for
     svc = _worker_services
-    if str(svc.index.path) != build:
-        svc.reload()  # the serving process moved to another build: read CURRENT again
+    if str(svc.index.path) != build and _reloaded_for != build:
+        # the serving process moved to another build: read CURRENT again, once per build, since CURRENT
+        # may name yet another one (`rag index build` run beside the server) and reloading on every
+        # search would not change that
+        _reloaded_for = build
+        svc.reload()
     return [(h.measure.key, h.score, h.dense, h.bm25, h.via) for h in svc.retriever.retrieve(query, top_k, doc=doc)]
 
 

@@ -100,3 +100,25 @@ def test_the_server_stops_its_workers(tmp_path, services):
             for _ in range(50):
                 os.kill(pid, 0)
                 time.sleep(0.1)
+
+
+def test_a_worker_reloads_once_per_build_of_the_serving_process(monkeypatch, services):
+    import rag.search_workers as sw
+
+    class FakeServices:
+        def __init__(self):
+            self.index = type("I", (), {"path": "index/build-b"})()  # CURRENT names a build the server has not loaded
+            self.reloads = 0
+            self.retriever = type("R", (), {"retrieve": lambda self, q, k, doc=None: services.retriever.retrieve(q, k, doc=doc)})()
+
+        def reload(self):
+            self.reloads += 1
+
+    fake = FakeServices()
+    monkeypatch.setattr(sw, "_worker_services", fake)
+    monkeypatch.setattr(sw, "_reloaded_for", None)
+    for _ in range(3):
+        assert sw._search("index/build-a", "接水找谁", 3, None)
+    assert fake.reloads == 1
+    sw._search("index/build-c", "接水找谁", 3, None)  # the server moved on: one more reload
+    assert fake.reloads == 2
