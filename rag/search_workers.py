@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -28,10 +30,21 @@ _worker_services = None  # in a worker process: its own Services
 _reloaded_for: str | None = None  # the serving process's build this worker last reloaded for
 
 
+def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
+    """A worker blocks on its task queue, whose pipe it holds both ends of: when the serving process is
+    killed (kill -9, OOM) nothing wakes it. So it watches its parent, and goes when the parent has gone."""
+    while True:
+        time.sleep(every_s)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _start_worker(settings_json: str) -> None:
     global _worker_services
     from rag.services import Services
     from rag.settings import Settings
+
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
 
     settings = Settings.model_validate_json(settings_json)
     settings.server.search_workers = 0  # a worker searches itself

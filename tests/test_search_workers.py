@@ -122,3 +122,44 @@ def test_a_worker_reloads_once_per_build_of_the_serving_process(monkeypatch, ser
     assert fake.reloads == 1
     sw._search("index/build-c", "接水找谁", 3, None)  # the server moved on: one more reload
     assert fake.reloads == 2
+
+
+def test_workers_go_when_the_serving_process_is_killed(tmp_path, services):
+    """kill -9 of the serving process leaves no search worker behind."""
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "serve.py"
+    script.write_text(
+        "import json, os, signal, sys\n"
+        "from rag.search_workers import SearchWorkers\n"
+        "from rag.services import Services\n"
+        "from rag.settings import Settings\n"
+        "if __name__ == '__main__':  # spawned workers import this file again\n"
+        "    svc = Services(Settings.model_validate_json(sys.argv[1]))\n"
+        "    w = SearchWorkers(svc, processes=2)\n"
+        "    w.start()\n"
+        "    print(json.dumps([p.pid for p in w._pool._processes.values()]), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")
+    # not subprocess.run: it would wait for the end of stdout, which surviving workers keep open
+    proc = subprocess.Popen([sys.executable, str(script), services.settings.model_dump_json()], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    with proc.stdout:
+        line = proc.stdout.readline()
+        proc.wait(timeout=300)
+    assert line.strip(), "the serving script printed no worker pids"
+    pids = json.loads(line)
+    assert len(pids) == 2
+    deadline = time.monotonic() + 15
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        for pid in list(alive):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                alive.discard(pid)
+        time.sleep(0.2)
+    for pid in alive:  # a failing run must not leave them behind either
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, f"workers {alive} outlived the killed serving process"
