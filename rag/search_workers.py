@@ -1,9 +1,10 @@
 """Searches run in worker processes, each with its own copy of the retriever.
 
-One Python process searches at about 135 questions a second on 2 cores, however many threads it has: the
+One Python process searches at about 125 questions a second on 2 cores, however many threads it has: the
 question encoder runs outside the interpreter lock, but tokenising, BM25 and the HTTP layer do not, and 16
-clients queue on that lock (bench/load_test.py: p95 ≈ 190 ms while the chat model generates). Two worker
-processes take that work off the serving process and run it on both cores: p95 ≈ 130 ms. The serving
+clients queue on that lock (bench/load_test.py, questions never seen before, while the chat model
+generates: p95 ≈ 220 ms). Two worker processes take that work off the serving process and run it on both
+cores: p95 120–150 ms, about 165 searches a second. The serving
 process keeps everything that must exist once (the chat model and its one-at-a-time gate, rate limits,
 the UI, admin), so only searching is spread out.
 
