@@ -56,22 +56,18 @@ def loopback_only(url: str) -> str:
 
 
 def questions() -> list[str]:
-    qa = ROOT / "eval" / "qa.jsonl"
-    if qa.is_file():
-        rows = [json.loads(line) for line in qa.read_text(encoding="utf-8").splitlines() if line.strip()]
-        found = [r["question"] for r in rows if r.get("question")]
-        if found:
-            return found
-    return FALLBACK_QUESTIONS
+    from rag.evaluation.dataset import DatasetError, load_dataset
+
+    try:
+        return [q.question for q in load_dataset(ROOT / "eval" / "qa.jsonl").questions]
+    except DatasetError:
+        return FALLBACK_QUESTIONS
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    k = (len(sorted_values) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+    from rag.evaluation.aggregate import percentile as interpolated
+
+    return interpolated(sorted_values, p) if sorted_values else float("nan")
 
 
 class Recorder:

