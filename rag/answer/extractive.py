@@ -2,6 +2,9 @@
 quoted verbatim (so every figure is the notice's own). No model; instant."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from rag.corpus.model import Document, Measure
 from rag.corpus.units import ENGLISH_NAMES
 
@@ -32,30 +35,41 @@ def doc_label(m: Measure, documents: dict[str, Document]) -> str:
     return m.id
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """The wording of an extractive answer in one language; the structure is the same in both."""
+
+    remit: Callable[[str, int, str], str]  # (unit asked about, number of measures, ids)
+    contact: Callable[[list[str], str, str], str]  # (units to contact, best id, other ids)
+    quoted: str
+    units: Callable[[Measure], str]
+
+
+_CHINESE = _Phrases(
+    remit=lambda unit, n, ids: f"{unit}负责（或参与）以下{n}项措施：{ids}。",
+    contact=lambda units, top, others: f"请联系：{'、'.join(units)}（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
+    quoted="相关措施原文：",
+    units=lambda m: f"责任单位：{'、'.join(m.units)}{'等' if m.units_open else ''}",
+)
+_ENGLISH = _Phrases(
+    remit=lambda unit, n, ids: f"{unit} is responsible for {n} measure(s) of the notice: {ids}.",
+    contact=lambda units, top, others: f"Contact: {_units_en(units)} — per measure {top}." + (f" See also {others}." if others else ""),
+    quoted="The measures, quoted from the notice:",
+    units=lambda m: f"Responsible units (责任单位): {_units_en(m.units)}",
+)
+
+
 def compose(measures: list[Measure], documents: dict[str, Document], *, english: bool, unit_query: str | None = None) -> str:
+    say = _ENGLISH if english else _CHINESE
     label = {m.key: doc_label(m, documents) for m in measures}
-    units = contact_units(measures[:1])  # the best measure's units lead; the others' follow with their text
-    ids = "、".join(label[m.key] for m in measures)
     top, others = label[measures[0].key], "、".join(label[m.key] for m in measures[1:])
-    lines: list[str] = []
-    if english:
-        if unit_query:
-            lines.append(f"{unit_query} is responsible for {len(measures)} measure(s) of the notice: {ids}.")
-        else:
-            lines.append(f"Contact: {_units_en(units)} — per measure {top}." + (f" See also {others}." if others else ""))
-        lines.append("The measures, quoted from the notice:")
-        for m in measures:
-            lines.append(f"【{label[m.key]}】{m.body}")
-            lines.append(f"Responsible units (责任单位): {_units_en(m.units)}")
-        return "\n".join(lines)
     if unit_query:
-        lines.append(f"{unit_query}负责（或参与）以下{len(measures)}项措施：{ids}。")
-    else:
-        lines.append(f"请联系：{'、'.join(units)}（依据措施{top}）。" + (f"另见措施{others}。" if others else ""))
-    lines.append("相关措施原文：")
+        lead = say.remit(unit_query, len(measures), "、".join(label[m.key] for m in measures))
+    else:  # the best measure's units lead; the others' follow with their text
+        lead = say.contact(contact_units(measures[:1]), top, others)
+    lines = [lead, say.quoted]
     for m in measures:
-        lines.append(f"【{label[m.key]}】{m.body}")
-        lines.append(f"责任单位：{'、'.join(m.units)}{'等' if m.units_open else ''}")
+        lines += [f"【{label[m.key]}】{m.body}", say.units(m)]
     return "\n".join(lines)
 
 
