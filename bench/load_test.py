@@ -257,6 +257,20 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds used so far by the live processes of a process group (the server this script started,
+    its search workers and, in the same process, the chat model), from /proc; 0 where /proc is missing."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (11), stime (12)
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -264,8 +278,9 @@ def free_port() -> int:
 
 
 def report(result: dict) -> None:
+    server = f", the server it started {result['server_cpu_s']} s" if "server_cpu_s" in result else ""
     print(f"\n{result['label']}: {result['clients']} clients, {result['wall_s']} s "
-          f"(this client used {result['client_cpu_s']} s of CPU)")
+          f"(CPU: this client used {result['client_cpu_s']} s{server})")
     print(f"{'endpoint':<14}{'requests':>9}{'ok':>6}{'shed':>6}{'errors':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for endpoint, s in result["endpoints"].items():
         print(f"{endpoint:<14}{s['requests']:>9}{s['ok']:>6}{s['shed']:>6}{s['errors']:>7}{s['throughput_rps']:>8}"
@@ -319,10 +334,12 @@ def main(argv: list[str] | None = None) -> int:
             # the model is loaded, has read its prompt and is producing sentences (or the ask already ended)
             gen.generating.wait(timeout=120)
         rec = Recorder()
-        cpu_before = time.process_time()
+        cpu_before, server_before = time.process_time(), group_cpu_s(server.pid) if server else 0.0
         run_load(base, args, rec)
         result = {"label": "searches while the chat model generates" if gen else "load", "clients": args.clients,
                   "requests": args.requests, **rec.summary(), "client_cpu_s": round(time.process_time() - cpu_before, 2)}
+        if server is not None:
+            result["server_cpu_s"] = round(group_cpu_s(server.pid) - server_before, 2)
         if gen:
             gen.stop.set()
             gen.join(timeout=max(args.timeout, 300) + 10)

