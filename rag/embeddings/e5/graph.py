@@ -10,6 +10,7 @@ Output: `pooled` [B, H], the mean of each row's token states (not yet L2-normali
 from __future__ import annotations
 
 import numpy as np
+from onnx import TensorProto, helper, numpy_helper
 
 from rag.embeddings.e5.model_file import E5ModelFile
 
@@ -25,20 +26,15 @@ def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 class _Builder:
     def __init__(self):
-        from onnx import numpy_helper
-
-        self._to_tensor = numpy_helper.from_array
         self.nodes: list = []
         self.initializers: list = []
         self._n = 0
 
     def const(self, name: str, value) -> str:
-        self.initializers.append(self._to_tensor(np.asarray(value), name))
+        self.initializers.append(numpy_helper.from_array(np.asarray(value), name))
         return name
 
     def op(self, op_type: str, inputs: list[str], outputs: int | list[str] = 1, **attrs):
-        from onnx import helper
-
         self._n += 1
         names = outputs if isinstance(outputs, list) else [f"{op_type}_{self._n}_{i}" for i in range(outputs)]
         self.nodes.append(helper.make_node(op_type, inputs, names, name=f"{op_type}_{self._n}", **attrs))
@@ -63,8 +59,6 @@ class _Builder:
 
 def build_graph(mf: E5ModelFile) -> bytes:
     """The serialised ONNX model (about 22 MB), ready for onnxruntime.InferenceSession."""
-    from onnx import TensorProto, helper
-
     H, heads, ff = mf.hidden, mf.heads, mf.ffn
     head_dim = H // heads
     g = _Builder()
