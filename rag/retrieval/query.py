@@ -54,9 +54,14 @@ class QueryPlan:
     english_coverage: float = 1.0
 
 
+_ENGLISH_PATTERNS = [(name, re.compile(rf"\b{re.escape(e)}\b")) for name, english in ENGLISH_NAMES.items() for e in english]
+
+
 def english_mentions(text: str) -> set[str]:
     low = text.lower()
-    return {name for name, english in ENGLISH_NAMES.items() for e in english if re.search(rf"\b{re.escape(e)}\b", low)}
+    if not re.search("[a-z]", low):  # most questions are Chinese: nothing to look for
+        return set()
+    return {name for name, pattern in _ENGLISH_PATTERNS if pattern.search(low)}
 
 
 def plan_query(corpus: Corpus, text: str, doc: str | None = None, latin: bool = False) -> QueryPlan:
