@@ -94,6 +94,7 @@ def cmd_index_build(args) -> int:
     built = build_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, reason="rag index build")
     print(f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded, "
           f"model {built.manifest['embedding_model']}, store {built.manifest['store']}")
+    svc.retriever  # filters the dictionary to the corpus's words once, here, rather than at the first question
     return 0
 
 
@@ -141,6 +142,34 @@ def cmd_feedback_export(args) -> int:
             f.write(line + "\n")
             n += 1
     print(f"wrote {n} feedback records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from pathlib import Path
+
+    from rag.calibration import calibrate
+
+    report = calibrate(_services(), [Path(p) for p in args.files], args.max_false_refusal,
+                       Path(args.scope_out) if args.scope_out else None, Path(args.remit_out) if args.remit_out else None)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_units(args) -> int:
+    from pathlib import Path
+
+    from rag.corpus.unit_data import check_unit_data, draft_unit_data
+
+    cfg = get_settings()
+    if args.units_command == "check":
+        problems = check_unit_data(cfg.corpus_dir)
+        for p in problems:
+            print(p)
+        print(f"{len(problems)} problem(s)" if problems else "unit data: every name is a unit of its notice")
+        return 1 if problems else 0
+    path = draft_unit_data(cfg.corpus_dir, args.doc, Path(args.out) if args.out else None)
+    print(f"wrote {path}: review the aliases and English names, then run `rag units check`")
     return 0
 
 
@@ -202,6 +231,23 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", help="score a QA regression file (../shared/eval-format.md), optionally against a baseline")
     add_eval_arguments(s)
     s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("calibrate", help="fit the scope and unit-remit models on labelled QA files (rag/data/*.json)")
+    s.add_argument("files", nargs="+", help="QA files in the eval format; out_of_scope questions are the negatives")
+    s.add_argument("--max-false-refusal", type=float, default=0.01,
+                   help="share of answerable questions the scope threshold may refuse (cross-validated)")
+    s.add_argument("--scope-out", help="where to write the scope model (default: the packaged file)")
+    s.add_argument("--remit-out", help="where to write the remit model (default: the packaged file)")
+    s.set_defaults(func=cmd_calibrate)
+
+    s = sub.add_parser("units", help="per-notice unit data: aliases and English names (corpus/<doc>.units.json)")
+    usub = s.add_subparsers(dest="units_command", required=True)
+    b = usub.add_parser("draft", help="write a first version for one notice, derived from its units and CC-CEDICT")
+    b.add_argument("doc", help="document id")
+    b.add_argument("--out", help="default: corpus/<doc>.units.json (an existing file is kept and extended)")
+    b.set_defaults(func=cmd_units)
+    b = usub.add_parser("check", help="every name in the unit data must be a unit its notice names")
+    b.set_defaults(func=cmd_units)
 
     s = sub.add_parser("model", help="chat model files")
     msub = s.add_subparsers(dest="model_command", required=True)

@@ -9,6 +9,7 @@ from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
 from rag.indexing import load_or_build
 from rag.retrieval import HybridRetriever
+from rag.retrieval.remit import RemitIntent
 from rag.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,9 @@ class Services:
     @cached_property
     def retriever(self) -> HybridRetriever:
         with self._lock:
-            return HybridRetriever(self.corpus, self.embedder, self.index, self.settings.retrieval,
-                                   self.settings.embedding.max_query_chars)
+            cfg = self.settings.retrieval
+            return HybridRetriever(self.corpus, self.embedder, self.index, cfg, self.settings.embedding.max_query_chars,
+                                   remit=RemitIntent.load(self.embedder, cfg.remit_model))
 
     @cached_property
     def searcher(self):

@@ -6,13 +6,19 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rag.corpus.model import Document, Measure
-from rag.corpus.units import ENGLISH_NAMES
+from rag.corpus.units import UnitDirectory
+
+EnglishNames = dict[str, list[str]]  # unit → English renderings, from the notices' unit data
 
 
-def _units_en(units: list[str] | tuple[str, ...]) -> str:
+def english_names(units: UnitDirectory) -> EnglishNames:
+    return {u.name: u.english for u in units if u.english}
+
+
+def _units_en(units: list[str] | tuple[str, ...], names: EnglishNames) -> str:
     out = []
     for u in units:
-        english = ENGLISH_NAMES.get(u) or ENGLISH_NAMES.get(u.split("(")[0])
+        english = names.get(u) or names.get(u.split("(")[0])
         out.append(f"{u} ({english[0]})" if english else u)
     return ", ".join(out)
 
@@ -51,16 +57,19 @@ _CHINESE = _Phrases(
     quoted="相关措施原文：",
     units=lambda m: f"责任单位：{'、'.join(m.units)}{'等' if m.units_open else ''}",
 )
-_ENGLISH = _Phrases(
-    remit=lambda unit, n, ids: f"{unit} is responsible for {n} measure(s) of the notice: {ids}.",
-    contact=lambda units, top, others: f"Contact: {_units_en(units)} — per measure {top}." + (f" See also {others}." if others else ""),
-    quoted="The measures, quoted from the notice:",
-    units=lambda m: f"Responsible units (责任单位): {_units_en(m.units)}",
-)
+def _english(names: EnglishNames) -> _Phrases:
+    return _Phrases(
+        remit=lambda unit, n, ids: f"{unit} is responsible for {n} measure(s) of the notice: {ids}.",
+        contact=lambda units, top, others: f"Contact: {_units_en(units, names)} — per measure {top}."
+        + (f" See also {others}." if others else ""),
+        quoted="The measures, quoted from the notice:",
+        units=lambda m: f"Responsible units (责任单位): {_units_en(m.units, names)}",
+    )
 
 
-def compose(measures: list[Measure], documents: dict[str, Document], *, english: bool, unit_query: str | None = None) -> str:
-    say = _ENGLISH if english else _CHINESE
+def compose(measures: list[Measure], documents: dict[str, Document], *, english: bool, unit_query: str | None = None,
+            names: EnglishNames | None = None) -> str:
+    say = _english(names or {}) if english else _CHINESE
     label = {m.key: doc_label(m, documents) for m in measures}
     top, others = label[measures[0].key], "、".join(label[m.key] for m in measures[1:])
     if unit_query:
@@ -73,8 +82,16 @@ def compose(measures: list[Measure], documents: dict[str, Document], *, english:
     return "\n".join(lines)
 
 
-def refusal(title: str, reason: str, *, english: bool) -> str:
-    zh = f"本通知未涉及该问题（{reason}）。本系统只依据《{title}》回答；请换个问法，或咨询相关主管部门。"
+def refusal(title: str, reason: str, related: list[Measure], hotline: str, *, english: bool,
+            names: EnglishNames | None = None) -> str:
+    """Says the notice does not cover the question, and still helps: a weakly related measure with its units
+    (the answer stays a refusal), and the citizens' hotline for everything else."""
     if english:
-        return f"本通知未涉及该问题。The notice does not cover this question ({reason}). Answers here come only from 《{title}》."
-    return zh
+        text = f"本通知未涉及该问题。The notice does not cover this question ({reason}). Answers here come only from 《{title}》."
+        if related:
+            text += " 可能相关 (possibly related): " + "; ".join(f"{m.id} ({_units_en(m.units, names or {})})" for m in related) + "."
+        return text + (f" For other matters, call the {hotline}." if hotline else "")
+    text = f"本通知未涉及该问题（{reason}）。本系统只依据《{title}》回答。"
+    if related:
+        text += "可能相关：" + "；".join(f"措施{m.id}（责任单位：{'、'.join(m.units)}）" for m in related) + "。"
+    return text + (f"其他事项可拨打{hotline}咨询。" if hotline else "请换个问法，或咨询相关主管部门。")

@@ -18,6 +18,7 @@ from rag.answer.selection import select
 from rag.corpus.collection import Corpus
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
 from rag.retrieval.hybrid import HybridRetriever
+from rag.language.script import to_simplified
 from rag.retrieval.tokenize import latin_share
 from rag.settings import Settings
 
@@ -28,11 +29,11 @@ MODES = ("auto", "llm", "extractive")
 class Answerer:
     def __init__(self, corpus: Corpus, retriever: HybridRetriever, chat: ChatModel | None, settings: Settings):
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
-        text = "\n".join([*(m.text for m in corpus.measures), *(d.header.cover_letter + "\n" + d.header.title for d in corpus.documents)])
-        years = [int(d.header.date[:4]) for d in corpus.documents if d.header.date[:4].isdigit()]
-        self.scope = ScopeJudge(text, set(retriever.pinyin.idf), max(years, default=2100),
-                                threshold=settings.answer.refusal_threshold or 0.3)
+        cfg = settings.answer
+        self.scope = ScopeJudge.load(corpus, set(retriever.bm25.idf), set(retriever.pinyin.idf), cfg.scope_model, cfg.related_floor,
+                                     retriever.lexicon)
         self.documents = {d.id: d for d in corpus.documents}
+        self.english_names = extractive.english_names(corpus.units)
 
     def ask(self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None) -> Answer:
         for event in self.stream(question, history, mode, doc):
@@ -45,6 +46,7 @@ class Answerer:
             raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         started = time.perf_counter()
         history = history or []
+        question = to_simplified(question)  # 營業執照 reads as 营业执照; answers quote the notice as written
         english = latin_share(question) > 0.5
         cleaned, steered = sanitize(question)
         query = resolve(cleaned, history)
@@ -60,13 +62,15 @@ class Answerer:
 
         plan = self.retriever.plan(query, doc)
         wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
-        hits = self.retriever.retrieve(query, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc, plan=plan)
+        result = self.retriever.search(plan, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc)
+        hits = result.hits
         searched = time.perf_counter()
-        verdict = self.scope.judge(query, plan)
+        verdict = self.scope.judge(result)
         retrieved = [h.measure.id for h in hits]
         if not verdict.in_scope or not hits:
             title = self._title(doc)
-            text = extractive.refusal(title, verdict.reason, english=english)
+            text = extractive.refusal(title, verdict.reason, [h.measure for h in verdict.related],
+                                      self.settings.answer.hotline, english=english, names=self.english_names)
             yield from self._emit(text)
             yield self._done(Answer(text, [], True, "extractive", retrieved, notes,
                                     {"search": searched - started, "answer": time.perf_counter() - started}))
@@ -76,7 +80,8 @@ class Answerer:
         unit_query = None
         if hits[0].via and hits[0].via[0] == "unit":
             unit_query = "、".join(sorted(plan.unit_names & {u for m in chosen for u in m.units}, key=len)) or None
-        fallback = extractive.compose(chosen, self.documents, english=english, unit_query=unit_query)
+        fallback = extractive.compose(chosen, self.documents, english=english, unit_query=unit_query,
+                                      names=self.english_names)
         use_model = self.chat is not None and mode in ("auto", "llm") and unit_query is None
         if mode == "llm" and self.chat is None:
             notes.append("没有可用的对话模型，已改为摘录式回答")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from rag.corpus.ids import MeasureRef, find_refs, normalize_id, parse_ref
 from rag.corpus.model import Document, Measure
-from rag.corpus.units import UnitDirectory
+from rag.corpus.units import UnitDirectory, load_unit_data
 
 PARSER_VERSION = "1"
 
@@ -28,6 +28,7 @@ def load_documents(corpus_dir: Path) -> list[Document]:
 @dataclass
 class Corpus:
     documents: list[Document]
+    unit_data: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # aliases, English names
 
     @classmethod
     def load(cls, corpus_dir: Path) -> "Corpus":
@@ -37,7 +38,7 @@ class Corpus:
         ids = [d.id for d in docs]
         if len(set(ids)) != len(ids):
             raise ValueError(f"two notices share a document id in {corpus_dir}: {ids}")
-        return cls(docs)
+        return cls(docs, load_unit_data(corpus_dir))
 
     @cached_property
     def measures(self) -> list[Measure]:
@@ -49,7 +50,7 @@ class Corpus:
 
     @cached_property
     def units(self) -> UnitDirectory:
-        return UnitDirectory(self.measures)
+        return UnitDirectory(self.measures, self.unit_data)
 
     @cached_property
     def fingerprint(self) -> str:

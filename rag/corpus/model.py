@@ -1,6 +1,7 @@
 """The structured form of a notice: a document header and its measures."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -68,6 +69,15 @@ class Header:
     cover_letter: str = ""  # the letter between the recipients and the signature
     drafter: str = ""  # who drafted the plan (区发展改革委拟定的…)
     fields: dict[str, str] = field(default_factory=dict)  # every key of the header table
+
+    @property
+    def places(self) -> list[str]:
+        """The places the issuer governs, widest first, each also without its 省/市/区/县:
+        上海市嘉定区人民政府 → [上海市, 上海, 嘉定区, 嘉定]."""
+        out: list[str] = []
+        for name in re.findall(r"[\u4e00-\u9fff]{2,}?(?:省|市|区|县)", self.issuer or ""):
+            out += [name, name[:-1]] if len(name) > 2 else [name]
+        return list(dict.fromkeys(out))
 
     def to_dict(self) -> dict:
         return {
