@@ -17,7 +17,7 @@ def list_units(svc: Annotated[Services, Depends(services)]) -> list[dict]:
 
 
 @router.get("/api/units/{name}/measures", responses={404: {"description": "no such unit"}})
-def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a unit's name or a short name (税务局)")],
+def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a unit's name, or a short name from the notice's unit data")],
                   svc: Annotated[Services, Depends(services)]) -> dict:
     found = svc.corpus.units.find(name)
     if not found:

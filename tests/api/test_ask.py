@@ -13,7 +13,7 @@ def test_ask_returns_answer_citations_and_mode(client):
 
 
 def test_ask_refuses_out_of_scope(client):
-    body = client.post("/api/ask", json={"question": "嘉定有什么美食？"}).json()
+    body = client.post("/api/ask", json={"question": "2023年的营商环境新政策有哪些？"}).json()
     assert body["refused"] and body["citations"] == [] and body["answer"].startswith("本通知未涉及")
 
 

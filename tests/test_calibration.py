@@ -1,0 +1,22 @@
+"""`rag calibrate` fits both models on labelled questions and writes files the pipeline loads."""
+from __future__ import annotations
+
+from rag.calibration import calibrate
+from rag.classifiers import BoostedTrees, LogisticModel, load_classifier
+from rag.services import Services
+from tests.conftest import ROOT, make_settings
+
+
+def test_calibrate_writes_models_that_load(tmp_path, services):
+    small = tmp_path / "small.jsonl"
+    lines = (ROOT / "eval" / "users-dev.jsonl").read_text(encoding="utf-8").splitlines()
+    small.write_text("\n".join(lines[:60] + lines[-60:]) + "\n", encoding="utf-8")
+    report = calibrate(services, [ROOT / "eval" / "qa.jsonl", small], 0.02, tmp_path / "scope.json", tmp_path / "remit.json")
+    assert 0 <= report["scope"]["cv_answerable_refused"] <= 0.05 and report["scope"]["out_of_scope"] > 20
+    assert report["remit"]["remit"] > 10
+    scope, remit = load_classifier(tmp_path / "scope.json"), load_classifier(tmp_path / "remit.json")
+    assert isinstance(scope, BoostedTrees) and isinstance(remit, LogisticModel)
+    svc = Services(make_settings(tmp_path, index_dir=services.settings.index_dir,
+                                 answer={"scope_model": str(tmp_path / "scope.json")},
+                                 retrieval={"remit_model": str(tmp_path / "remit.json")}))
+    assert svc.answerer.scope.model.info == scope.info
