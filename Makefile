@@ -37,6 +37,9 @@ browser:
 test: install-test
 	$(BIN)/pytest -q
 	$(BIN)/rag eval eval/qa.jsonl --retrieval-only --baseline eval/baseline.json --max-drop 0.02 --json test-output/eval-retrieval.json
+	# questions in users' words (indirect, traditional, English, out of scope): answers and refusals, every category gated
+	RAG_LLM__BACKEND=none $(BIN)/rag eval eval/users-dev.jsonl --mode extractive --no-progress --baseline eval/baseline-users.json \
+	  --max-drop 0.07 --gate-categories --json test-output/eval-users.json
 
 bench: venv
 	$(BIN)/python bench/search_latency.py
