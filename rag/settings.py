@@ -58,6 +58,14 @@ class AnswerSettings(BaseModel):
     scope_model: Path | None = None
     related_floor: float = 0.15  # a refusal names the best measure as 可能相关 when in-scope probability ≥ this
     hotline: str = "12345市民服务热线"  # where a refusal sends everything the notices do not cover; "" for none
+    # llm/auto modes: the chat model restates an admitted Chinese question in the notice's terms for a second
+    # search (rag/answer/rewrite.py), when the first ranking's top two fused scores lie within `rewrite_margin`
+    rewrite: bool = True
+    rewrite_margin: float = 0.1
+    # which measures an answer rests on (rag/answer/selection.py): the best hit and those within
+    # `select_margin` of its fused score, at most `max_measures`
+    max_measures: int = 3
+    select_margin: float = 0.35
     max_history_turns: int = 6
 
 

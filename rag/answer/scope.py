@@ -46,6 +46,7 @@ class ScopeVerdict:
     reason: str
     missing: list[str] = field(default_factory=list)  # telling words the notices never use
     related: list[Hit] = field(default_factory=list)  # weakly related measures, for a refusal that helps
+    by: str = "model"  # what decided: "structure" (an id, a unit's remit), "rule" (a year, a place) or "model"
 
 
 @dataclass
@@ -154,18 +155,18 @@ class ScopeJudge:
         question names none of the notices' own places (out of scope)."""
         plan = result.plan
         if plan.referenced:
-            return ScopeVerdict(True, 1.0, "names a measure id")
+            return ScopeVerdict(True, 1.0, "names a measure id", by="structure")
         if plan.unit_names and plan.unit_intent:
-            return ScopeVerdict(True, 1.0, "asks what a named unit is responsible for")
+            return ScopeVerdict(True, 1.0, "asks what a named unit is responsible for", by="structure")
         if not result.hits:
-            return ScopeVerdict(False, 0.0, "没有检索到相关措施")
+            return ScopeVerdict(False, 0.0, "没有检索到相关措施", by="rule")
         years = [int(y) for y in _YEAR.findall(plan.text)]
         if years and max(years) > self.latest_year:  # a notice cannot speak of a year after it was issued
-            return ScopeVerdict(False, 0.0, f"问的是{max(years)}年，通知发布于{self.latest_year}年")
+            return ScopeVerdict(False, 0.0, f"问的是{max(years)}年，通知发布于{self.latest_year}年", by="rule")
         if not plan.latin and not any(h in plan.text for h in self.home):
             places = self._words(plan.text).places
             if places:
-                return ScopeVerdict(False, 0.0, f"通知不涉及{'、'.join(dict.fromkeys(places))}", places)
+                return ScopeVerdict(False, 0.0, f"通知不涉及{'、'.join(dict.fromkeys(places))}", places, by="rule")
         return None
 
     def judge(self, result: SearchResult) -> ScopeVerdict:
@@ -173,7 +174,7 @@ class ScopeJudge:
         if ruled is not None:
             return ruled
         if self.model is None:
-            return ScopeVerdict(True, 1.0, "no scope model")
+            return ScopeVerdict(True, 1.0, "no scope model", by="none")
         row, words = self.features(result)
         in_scope, p = self.model.decide(row)
         missing = [w for w, k, wt in sorted(zip(words.words, words.known, words.weights), key=lambda t: -t[2])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Iterator
 
 from rag.answer import extractive
@@ -13,17 +14,28 @@ from rag.answer.guard import Guard, split_sentences
 from rag.answer.header import header_answer, header_field
 from rag.answer.model import Answer, Citation
 from rag.answer.prompt import build_messages
-from rag.answer.scope import ScopeJudge
+from rag.answer.rewrite import QueryRewriter
+from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
 from rag.corpus.collection import Corpus
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
+from rag.retrieval.query import QueryPlan
 from rag.language.script import to_simplified
 from rag.retrieval.tokenize import latin_share
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 MODES = ("auto", "llm", "extractive")
+
+
+@dataclass
+class Context:
+    plan: QueryPlan
+    hits: list[Hit]
+    verdict: ScopeVerdict
+    rewritten: str | None = None  # the chat model's restatement, when a second search used it
 
 
 class Answerer:
@@ -34,6 +46,7 @@ class Answerer:
                                      retriever.lexicon)
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)
+        self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None
 
     def ask(self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None) -> Answer:
         for event in self.stream(question, history, mode, doc):
@@ -60,12 +73,11 @@ class Answerer:
             yield self._done(Answer(text, [], False, "extractive", [], notes, {"search": 0.0, "answer": time.perf_counter() - started}))
             return
 
-        plan = self.retriever.plan(query, doc)
-        wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
-        result = self.retriever.search(plan, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc)
-        hits = result.hits
+        context = self.context(query, mode, doc, english)
+        hits, verdict, plan = context.hits, context.verdict, context.plan
+        if context.rewritten:
+            notes.append(f"检索时参考了对话模型的改写：{context.rewritten}")
         searched = time.perf_counter()
-        verdict = self.scope.judge(result)
         retrieved = [h.measure.id for h in hits]
         if not verdict.in_scope or not hits:
             title = self._title(doc)
@@ -76,7 +88,7 @@ class Answerer:
                                     {"search": searched - started, "answer": time.perf_counter() - started}))
             return
 
-        chosen = [h.measure for h in select(hits)]
+        chosen = [h.measure for h in select(hits, self.settings.answer.max_measures, self.settings.answer.select_margin)]
         unit_query = None
         if hits[0].via and hits[0].via[0] == "unit":
             unit_query = "、".join(sorted(plan.unit_names & {u for m in chosen for u in m.units}, key=len)) or None
@@ -94,6 +106,24 @@ class Answerer:
         citations = [Citation.of(m) for m in chosen]
         yield self._done(Answer(text, citations, False, used, retrieved, notes,
                                 {"search": searched - started, "answer": time.perf_counter() - started}))
+
+    def context(self, query: str, mode: str = "auto", doc: str | None = None, english: bool = False) -> Context:
+        """What an answer rests on: the search, the scope verdict on the question as asked, and in llm/auto
+        modes a second search with the chat model's restatement when the first ranking is unsure."""
+        plan = self.retriever.plan(query, doc)
+        wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
+        result = self.retriever.search(plan, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc)
+        verdict = self.scope.judge(result)
+        hits, rewritten = result.hits, None
+        cfg = self.settings.answer
+        unsure = len(hits) > 1 and hits[0].score - hits[1].score < cfg.rewrite_margin
+        if (self.rewriter is not None and mode in ("auto", "llm") and verdict.in_scope and verdict.by == "model"
+                and not english and unsure):
+            rewritten = self.rewriter.rewrite(query)
+            if rewritten:
+                second = self.retriever.search(self.retriever.plan(f"{query} {rewritten}", doc), top_k=8, doc=doc)
+                hits = second.hits or hits
+        return Context(plan, hits, verdict, rewritten)
 
     def _model_answer(self, question, chosen, history, english, fallback, strict):
         """Stream the authoritative part (measures, units) at once, then the model's checked sentences."""
