@@ -79,6 +79,10 @@ class Services:
                 old.store.close()  # a Milvus Lite server must not outlive the build it serves
             for name in ("corpus", "index", "retriever", "answerer"):
                 self.__dict__.pop(name, None)
+            if not hasattr(self.__dict__.get("searcher"), "close"):
+                # searching in this process: the searcher is the retriever just dropped (worker processes
+                # reload on their own when they see the new build)
+                self.__dict__.pop("searcher", None)
 
 
 _default: Services | None = None

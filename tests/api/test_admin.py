@@ -134,3 +134,27 @@ def test_admin_options_are_documented_with_bearer_auth(client):
     op = schema["paths"]["/api/admin/reindex"]["post"]
     assert {p["name"] for p in op["parameters"]} == {"full", "wait"}
     assert any("HTTPBearer" in s for s in op.get("security", []))
+
+
+def test_search_in_process_sees_the_new_corpus_after_a_reindex(tmp_path, services):
+    """With searches in the serving process (search_workers=0, as `rag serve --workers N` forces), the
+    searcher is rebuilt with the index: a notice added between two searches is found by the second."""
+    import shutil
+
+    from rag.services import Services
+    from tests.conftest import CORPUS, ROOT, make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "jiading-2021-7.txt", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(services.settings.index_dir, index, ignore=shutil.ignore_patterns(".lock"))
+    svc = Services(make_settings(tmp_path, corpus_dir=corpus, index_dir=index,
+                                 server={"admin_token": TOKEN, "search_workers": 0, "ask_rate_per_minute": 0}))
+    with TestClient(create_app(svc, ui=False)) as c:
+        query = {"query": "企业开办", "top_k": 5, "doc": "baoshan-2021-12"}
+        assert c.post("/api/search", json=query).status_code == 404  # no such document yet
+        shutil.copy(ROOT / "tests" / "fixtures" / "notices" / "baoshan-2021-12.txt", corpus)
+        assert c.post("/api/admin/reindex?wait=true", headers=AUTH).json()["status"] == "done"
+        hits = c.post("/api/search", json=query).json()["hits"]
+        assert hits and {h["doc"] for h in hits} == {"baoshan-2021-12"}
