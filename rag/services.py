@@ -38,9 +38,14 @@ class Services:
     @cached_property
     def retriever(self) -> HybridRetriever:
         with self._lock:
-            cfg = self.settings.retrieval
-            return HybridRetriever(self.corpus, self.embedder, self.index, cfg, self.settings.embedding.max_query_chars,
-                                   remit=RemitIntent.load(self.embedder, cfg.remit_model))
+            return self.build_retriever(self.corpus, self.index)
+
+    def build_retriever(self, corpus: Corpus, index) -> HybridRetriever:
+        """A retriever over the given corpus and index with this object's settings (the admin re-index builds
+        its new one aside with this, then installs it)."""
+        cfg = self.settings.retrieval
+        return HybridRetriever(corpus, self.embedder, index, cfg, self.settings.embedding.max_query_chars,
+                               remit=RemitIntent.load(self.embedder, cfg.remit_model))
 
     @cached_property
     def searcher(self):

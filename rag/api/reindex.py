@@ -50,6 +50,8 @@ def install(svc: Services, corpus: Corpus, index, retriever: HybridRetriever) ->
         svc.__dict__.update(corpus=corpus, index=index, retriever=retriever)
         for name in ("answerer",):  # built on the retriever: rebuilt on next use around the new one
             svc.__dict__.pop(name, None)
+        if not hasattr(svc.__dict__.get("searcher"), "close"):  # searching in this process: the old retriever
+            svc.__dict__["searcher"] = retriever
 
 
 class Reindexer:
@@ -86,7 +88,7 @@ class Reindexer:
             reuse = None if full else svc.index  # unchanged measures keep their vectors
             index = build_index(corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, reuse=reuse,
                                 reason="admin re-index")
-            retriever = HybridRetriever(corpus, svc.embedder, index, cfg.retrieval)
+            retriever = svc.build_retriever(corpus, index)
             install(svc, corpus, index, retriever)
             self.state = {**self.state, "status": "done", "seconds": round(time.perf_counter() - started, 2),
                           "build": index.path.name, "measures": index.manifest["count"], "embedded": index.manifest["embedded"],

@@ -154,6 +154,7 @@ def test_search_in_process_sees_the_new_corpus_after_a_reindex(tmp_path, service
     with TestClient(create_app(svc, ui=False)) as c:
         query = {"query": "企业开办", "top_k": 5, "doc": "baoshan-2021-12"}
         assert c.post("/api/search", json=query).status_code == 404  # no such document yet
+        assert c.post("/api/search", json={"query": "企业开办"}).json()["hits"]  # the searcher is now built
         shutil.copy(ROOT / "tests" / "fixtures" / "notices" / "baoshan-2021-12.txt", corpus)
         assert c.post("/api/admin/reindex?wait=true", headers=AUTH).json()["status"] == "done"
         hits = c.post("/api/search", json=query).json()["hits"]
