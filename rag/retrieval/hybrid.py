@@ -18,6 +18,7 @@ import numpy as np
 from rag.corpus.collection import Corpus
 from rag.embeddings.base import Embedder
 from rag.indexing.chunks import chunk_text
+from rag.indexing.clauses import ClauseView
 from rag.indexing.store import LoadedIndex
 from rag.language.dictionary import Lexicon
 from rag.retrieval.bm25 import BM25
@@ -51,6 +52,17 @@ class Evidence:
 
 
 @dataclass
+class Scores:
+    fused: np.ndarray  # what ranks
+    dense: np.ndarray  # the dense part of it: whole measure mixed with its best clause
+    whole: np.ndarray  # cosine of the question and the whole measure
+    bm25: np.ndarray
+    pinyin: np.ndarray
+    terms: list[str]  # the BM25 query
+    q: np.ndarray  # the question's vector
+
+
+@dataclass
 class SearchResult:
     plan: QueryPlan
     hits: list[Hit]
@@ -75,6 +87,7 @@ class HybridRetriever:
         self.pinyin = BM25([pinyin_tokens(chunk_text(m)) for m in self.measures])
         cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
         self.lexicon = lexicon or Lexicon.cached(self.bm25.idf, cache)
+        self.clauses = ClauseView.cached(self.measures, embedder, cache) if cfg.clause_weight > 0 else None
         self.planner = QueryPlanner(corpus, self.lexicon)
         self.remit = remit if remit is not None else RemitIntent.load(embedder)
         # e5's cosines crowd into 0.75–0.9 whatever the question; how far the best stands out from a fixed
@@ -88,11 +101,14 @@ class HybridRetriever:
         plan.unit_intent = self.remit.asks_remit(plan)
         return plan
 
-    def scores(self, plan: QueryPlan):
-        """Fused, dense, BM25 and pinyin scores of every measure, in index order, the BM25 query terms and
-        the question's vector."""
+    def scores(self, plan: QueryPlan) -> Scores:
+        """Every measure's scores for the question, in index order."""
         q = self.embedder.embed_query(plan.text[: self.max_dense_chars])
-        dense = self.index.vectors @ q
+        whole = self.index.vectors @ q
+        dense = whole
+        if self.clauses is not None:  # a measure's best clause speaks for it too (rag/indexing/clauses.py)
+            c = self.cfg.clause_weight
+            dense = (1 - c) * whole + c * self.clauses.best(q, len(whole))
         terms = tokenize(plan.text + " " + plan.expansion)
         bm25 = self.bm25.scores(terms)
         pinyin = self.pinyin.scores(pinyin_tokens(plan.text))
@@ -103,7 +119,7 @@ class HybridRetriever:
         fused = w * _scale(dense) + (1 - w - wp) * _scale(bm25) + wp * _scale(pinyin)
         if plan.unit_names and not plan.unit_intent:
             fused = fused + self.cfg.unit_boost * self._has_unit(plan.unit_names)
-        return fused, dense, bm25, pinyin, terms, q
+        return Scores(fused, dense, whole, bm25, pinyin, terms, q)
 
     def _has_unit(self, names) -> np.ndarray:
         """1.0 for each measure that names one of `names` as responsible, else 0.0."""
@@ -117,7 +133,8 @@ class HybridRetriever:
         return self.search(plan or self.plan(query, doc), top_k, doc).hits
 
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> SearchResult:
-        fused, dense, bm25, pinyin, terms, q = self.scores(plan)
+        sc = self.scores(plan)
+        fused, dense, bm25 = sc.fused, sc.whole, sc.bm25
         if doc is not None:
             inside = self._docs == doc
             fused = np.where(inside, fused, -np.inf)
@@ -147,9 +164,11 @@ class HybridRetriever:
             if i not in taken:
                 hits.append(hit(i, float(fused[i]), "hybrid"))
                 taken.add(i)
-        return SearchResult(plan, hits[:top_k], self._evidence(dense, bm25, pinyin, order, terms, q))
+        return SearchResult(plan, hits[:top_k], self._evidence(dense, bm25, sc.pinyin, order, sc.terms, sc.q))
 
     def _evidence(self, dense, bm25, pinyin, order, terms, q) -> Evidence:
+        """`dense` here is the whole-measure cosine: the scope judgement was fitted on it, and clause scores
+        blur how far the best measure stands out."""
         k = min(EVIDENCE_DEPTH, len(dense))
         d_rows = np.argsort(-dense, kind="stable")[:k]
         b_rows = np.argsort(-bm25, kind="stable")[:k]
