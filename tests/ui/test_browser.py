@@ -74,7 +74,7 @@ def test_ask_streams_an_answer_with_citation_cards_and_follow_up(page):
 
 
 def test_question_outside_the_notice_gets_a_refusal_notice(page):
-    ask(page, "火星上怎么开公司？", 0)
+    ask(page, "2025年的营商环境新政策有哪些？", 0)  # refused by rule: the UI, not the scope model, is under test
     notice = page.locator("#rag-chat .rag-refused")
     assert notice.is_visible()
     assert "未找到相关规定" in notice.inner_text()
