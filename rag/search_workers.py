@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from rag.retrieval.hit import Hit
 
 log = logging.getLogger(__name__)
+RELOAD_TIMEOUT_S = 60.0
 
 _worker_services = None  # in a worker process: its own Services
 _reloaded_for: str | None = None  # the serving process's build this worker last reloaded for
@@ -78,6 +79,7 @@ class SearchWorkers:
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
         self.fallbacks = 0  # searches answered in this process instead
+        self._answered_for: str | None = None  # the build a worker last answered a search for
 
     def start(self, wait: bool = True) -> None:
         """Start the workers and serve through them once each has loaded its index; until then (or
@@ -119,8 +121,12 @@ class SearchWorkers:
             return self._here(query, top_k, doc)
         svc = self.svc
         corpus, index = svc.corpus, svc.index
+        # the first search after a re-index makes a worker load the new build (corpus, index, dictionary and
+        # clause caches): seconds, more on a busy machine, so it gets longer than a search would
+        timeout = self.timeout_s if self._answered_for == str(index.path) else max(self.timeout_s, RELOAD_TIMEOUT_S)
         try:
-            rows = pool.submit(_search, str(index.path), query, top_k, doc).result(timeout=self.timeout_s)
+            rows = pool.submit(_search, str(index.path), query, top_k, doc).result(timeout=timeout)
+            self._answered_for = str(index.path)
         except BrokenProcessPool:
             log.warning("a search worker died; starting new ones")
             self._replace(pool)
