@@ -73,7 +73,7 @@ class Header:
     @property
     def places(self) -> list[str]:
         """The places the issuer governs, widest first, each also without its 省/市/区/县:
-        上海市嘉定区人民政府 → [上海市, 上海, 嘉定区, 嘉定]."""
+        东海市临江区人民政府 → [东海市, 东海, 临江区, 临江]."""
         out: list[str] = []
         for name in re.findall(r"[\u4e00-\u9fff]{2,}?(?:省|市|区|县)", self.issuer or ""):
             out += [name, name[:-1]] if len(name) > 2 else [name]

@@ -1,7 +1,7 @@
 """Producing and checking the per-notice unit data (`corpus/<doc>.units.json`, read by rag/corpus/units.py).
 
-`draft` derives what can be derived: the name without its district prefix (区税务局 → 税务局), the name
-without the place the notice's issuer governs (嘉定海关 → 海关, from 上海市嘉定区人民政府), and English
+`draft` derives what can be derived: the name without its district prefix (区X局 → X局), the name without
+the place the notice's issuer governs (<place>海关 → 海关, the place read from the issuer line), and English
 renderings of the remaining core from CC-CEDICT. Colloquial names (工商局 for 市场监管局) are local
 knowledge: a person adds them, and `check` keeps the file honest.
 """
