@@ -125,7 +125,7 @@ def calibrate(services, paths: list[Path], max_false_refusal: float, scope_out: 
     remit = fit_remit(retriever, questions)
     remit.model.save(remit_out or REMIT_MODEL)
     retriever.remit = RemitIntent(retriever.embedder, remit.model)  # the scope fit sees questions as serving plans them
-    judge = ScopeJudge(services.corpus, set(retriever.bm25.idf), set(retriever.pinyin.idf), None, lexicon=retriever.lexicon)
+    judge = ScopeJudge(services.corpus, set(retriever.pinyin.idf), None, lexicon=retriever.lexicon)
     scope = fit_scope(retriever, judge, questions, max_false_refusal)
     scope.model.save(scope_out or SCOPE_MODEL)
     return {"remit": remit.report, "scope": scope.report}

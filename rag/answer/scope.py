@@ -6,12 +6,13 @@ Every feature is relative to the loaded notices, so a second notice needs no cod
   table), and the weighted share found in the notices (spelled, or as a homophone: 帮半 counts as 帮办);
   the same share for the best measure alone; whether the question's most telling word is known at all;
 - for English, the share of content words the dictionary maps to the notices' words;
-- how far the best dense score stands out from the rest of the ranking, and the score itself;
-- agreement between the dense and keyword rankings;
-- a place name (jieba's part-of-speech tag) that no notice mentions, a year after the newest notice.
+- how far the best dense score stands out from the rest of the ranking and from a fixed background sample,
+  and the score itself;
+- agreement between the dense and keyword rankings, and the keyword and pinyin scores.
 Boosted decision trees (`rag calibrate`, stored in rag/data/scope_model.json) weigh them; the threshold is
-chosen on cross-validated probabilities so that about 1% of answerable questions are refused. Structure puts a question in scope outright:
-a measure id it names, or a unit whose whole remit it asks for.
+chosen on cross-validated probabilities so that about 1% of answerable questions are refused.
+Rules settle what is certain before the model: a measure id or a unit's whole remit puts a question in
+scope; a year after the newest notice, or a place (by CC-CEDICT) that no notice mentions, puts it out.
 """
 from __future__ import annotations
 
@@ -54,18 +55,17 @@ class _Words:
     words: list[str]
     weights: list[float]
     known: list[bool]
-    flags: list[str]  # jieba's part-of-speech tags
     places: list[str]
 
 
 class ScopeJudge:
-    def __init__(self, corpus: Corpus, vocabulary: set[str], pinyin_vocabulary: set[str], model: Classifier | None,
+    def __init__(self, corpus: Corpus, pinyin_vocabulary: set[str], model: Classifier | None,
                  related_floor: float = 0.15, lexicon: Lexicon | None = None):
         documents = corpus.documents
         self.lexicon = lexicon or Lexicon()
         self.text = "\n".join([*(m.text for m in corpus.measures),
                                *(d.header.cover_letter + "\n" + d.header.title for d in documents)])
-        self.vocabulary, self.pinyin_vocab = vocabulary, pinyin_vocabulary
+        self.pinyin_vocab = pinyin_vocabulary
         # each notice's own place, most specific (嘉定区, 嘉定): a question naming it is about the notices
         self.home = [p for d in documents for p in d.header.places[-2:]]
         self.home_english = {g.split()[0].strip(",").lower() for g in map(self.lexicon.place, self.home) if g}
@@ -74,7 +74,7 @@ class ScopeJudge:
         self.model, self.related_floor = model, related_floor
 
     @classmethod
-    def load(cls, corpus: Corpus, vocabulary: set[str], pinyin_vocabulary: set[str], path: Path | None = None,
+    def load(cls, corpus: Corpus, pinyin_vocabulary: set[str], path: Path | None = None,
              related_floor: float = 0.15, lexicon: Lexicon | None = None) -> "ScopeJudge":
         path = path or DEFAULT_MODEL
         model = load_classifier(path) if path.is_file() else None
@@ -82,7 +82,7 @@ class ScopeJudge:
             log.warning("no scope model at %s: every question is answered (run `rag calibrate`)", path)
         elif model.features != FEATURES:
             raise ValueError(f"{path} was fitted on features {model.features}, this code computes {FEATURES}")
-        return cls(corpus, vocabulary, pinyin_vocabulary, model, related_floor, lexicon)
+        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon)
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
@@ -93,8 +93,9 @@ class ScopeJudge:
         return bool(gloss) and not any(h in gloss.lower() for h in self.home_english)
 
     def _known(self, word: str) -> bool:
-        """A word the notices use: found in their text, or a homophone of their words. (Requiring single characters to be words of the notices, not just
-        characters inside longer words, separated in- from out-of-scope questions worse: AUC 0.77 for 0.82.)"""
+        """A word the notices use: found in their text, or a homophone of their words. (Requiring single
+        characters to be words of the notices, not just characters inside longer words, separated in- from
+        out-of-scope questions worse: AUC 0.77 for 0.82.)"""
         if word in self.text:
             return True
         pairs = pinyin_tokens(word)
@@ -103,7 +104,7 @@ class ScopeJudge:
     def _words(self, text: str) -> _Words:
         import jieba.posseg
 
-        words, weights, known, flags, places = [], [], [], [], []
+        words, weights, known, places = [], [], [], []
         for token in jieba.posseg.lcut(text):
             w = token.word.strip()
             if not _CJK.search(w):
@@ -112,14 +113,13 @@ class ScopeJudge:
             words.append(w)
             weights.append(general_idf(w))
             known.append(hit)
-            flags.append(token.flag)
             if self._foreign_place(w, token.flag):
                 places.append(w)
-        return _Words(words, weights, known, flags, places)
+        return _Words(words, weights, known, places)
 
-    def features(self, result: SearchResult) -> tuple[list[float], _Words]:
+    def features(self, result: SearchResult, words: _Words | None = None) -> tuple[list[float], _Words]:
         plan, ev = result.plan, result.evidence
-        words = self._words(plan.text)
+        words = words or self._words(plan.text)
         total = sum(words.weights)
         if plan.latin:
             lex_cov = plan.english_coverage
@@ -138,7 +138,6 @@ class ScopeJudge:
         dense_gap = float(dense[0] - dense[1:].mean()) if len(dense) > 1 else 0.0
         top_d, top_b = set(ev.dense_rows[:5].tolist()), set(ev.bm25_rows[:5].tolist())
         agree = len(top_d & top_b) / 5 if len(ev.bm25) and ev.bm25[0] > 0 else 0.0
-        years = [int(y) for y in _YEAR.findall(plan.text)]
         bg = ev.background
         dense_z = float((dense[0] - bg.mean()) / (bg.std() + 1e-6)) if len(bg) > 1 and len(dense) else 0.0
         bm = ev.bm25[np.isfinite(ev.bm25)]
@@ -149,7 +148,7 @@ class ScopeJudge:
                math.log1p(len(words.words) if not plan.latin else len(plan.text.split()))]
         return row, words
 
-    def ruled(self, result: SearchResult) -> ScopeVerdict | None:
+    def ruled(self, result: SearchResult, words: _Words | None = None) -> ScopeVerdict | None:
         """The verdict when structure or a hard fact settles it, before any model: a measure id or a unit's
         whole remit asked for (in scope); a year after the newest notice, or a place no notice covers and the
         question names none of the notices' own places (out of scope)."""
@@ -164,18 +163,19 @@ class ScopeJudge:
         if years and max(years) > self.latest_year:  # a notice cannot speak of a year after it was issued
             return ScopeVerdict(False, 0.0, f"问的是{max(years)}年，通知发布于{self.latest_year}年", by="rule")
         if not plan.latin and not any(h in plan.text for h in self.home):
-            places = self._words(plan.text).places
+            places = (words or self._words(plan.text)).places
             if places:
                 return ScopeVerdict(False, 0.0, f"通知不涉及{'、'.join(dict.fromkeys(places))}", places, by="rule")
         return None
 
     def judge(self, result: SearchResult) -> ScopeVerdict:
-        ruled = self.ruled(result)
+        words = self._words(result.plan.text)  # read once for the rules and the features
+        ruled = self.ruled(result, words)
         if ruled is not None:
             return ruled
         if self.model is None:
             return ScopeVerdict(True, 1.0, "no scope model", by="none")
-        row, words = self.features(result)
+        row, words = self.features(result, words)
         in_scope, p = self.model.decide(row)
         missing = [w for w, k, wt in sorted(zip(words.words, words.known, words.weights), key=lambda t: -t[2])
                    if not k and len(w) >= 2]

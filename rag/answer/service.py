@@ -42,7 +42,7 @@ class Answerer:
     def __init__(self, corpus: Corpus, retriever: HybridRetriever, chat: ChatModel | None, settings: Settings):
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
         cfg = settings.answer
-        self.scope = ScopeJudge.load(corpus, set(retriever.bm25.idf), set(retriever.pinyin.idf), cfg.scope_model, cfg.related_floor,
+        self.scope = ScopeJudge.load(corpus, set(retriever.pinyin.idf), cfg.scope_model, cfg.related_floor,
                                      retriever.lexicon)
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)

@@ -10,7 +10,7 @@ judgement reads: the answer layer never re-runs a search to decide whether to an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +47,6 @@ class Evidence:
     bm25_rows: np.ndarray
     pinyin_best: float  # best BM25 score over pinyin pairs
     background: np.ndarray  # dense scores of a fixed sample of measures: the question's baseline similarity
-    fused_rows: np.ndarray  # best rows by the fused score
-    query_terms: list[str] = field(default_factory=list)  # BM25 tokens of the question
 
 
 @dataclass
@@ -82,8 +80,7 @@ class HybridRetriever:
             for u in m.units:
                 self._by_unit.setdefault(u, []).append(i)
         prepare([u.name for u in corpus.units] + [a for u in corpus.units for a in u.aliases])
-        self.measure_terms = [tokenize(chunk_text(m)) for m in self.measures]
-        self.bm25 = BM25(self.measure_terms)
+        self.bm25 = BM25([tokenize(chunk_text(m)) for m in self.measures])
         self.pinyin = BM25([pinyin_tokens(chunk_text(m)) for m in self.measures])
         cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
         self.lexicon = lexicon or Lexicon.cached(self.bm25.idf, cache)
@@ -164,14 +161,13 @@ class HybridRetriever:
             if i not in taken:
                 hits.append(hit(i, float(fused[i]), "hybrid"))
                 taken.add(i)
-        return SearchResult(plan, hits[:top_k], self._evidence(dense, bm25, sc.pinyin, order, sc.terms, sc.q))
+        return SearchResult(plan, hits[:top_k], self._evidence(dense, bm25, sc.pinyin, sc.q))
 
-    def _evidence(self, dense, bm25, pinyin, order, terms, q) -> Evidence:
+    def _evidence(self, dense, bm25, pinyin, q) -> Evidence:
         """`dense` here is the whole-measure cosine: the scope judgement was fitted on it, and clause scores
         blur how far the best measure stands out."""
         k = min(EVIDENCE_DEPTH, len(dense))
         d_rows = np.argsort(-dense, kind="stable")[:k]
         b_rows = np.argsort(-bm25, kind="stable")[:k]
         return Evidence(dense[d_rows].astype(np.float64), d_rows, bm25[b_rows].astype(np.float64), b_rows,
-                        float(np.max(pinyin)) if len(pinyin) else 0.0, (self._background @ q).astype(np.float64),
-                        np.asarray(order[:k]), terms)
+                        float(np.max(pinyin)) if len(pinyin) else 0.0, (self._background @ q).astype(np.float64))

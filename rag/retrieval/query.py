@@ -2,7 +2,7 @@
 English rendering from the notice's unit data), and the Chinese words an English question maps to.
 
 Nothing here knows a notice's topics: units and their names come from the corpus, English words from the
-dictionary filtered to the corpus's vocabulary (rag/language/english.py). Whether a question naming a unit
+dictionary filtered to the corpus's vocabulary (rag/language/dictionary.py). Whether a question naming a unit
 asks for that unit's whole remit is decided by a learned model (rag/retrieval/remit.py), not a verb list.
 """
 from __future__ import annotations

@@ -37,7 +37,7 @@ class FixedModel:
 
 def judge_with(services, model) -> ScopeJudge:
     r = services.retriever
-    return ScopeJudge(services.corpus, set(r.bm25.idf), set(r.pinyin.idf), model, lexicon=r.lexicon)
+    return ScopeJudge(services.corpus, set(r.pinyin.idf), model, lexicon=r.lexicon)
 
 
 def search(services, question):
