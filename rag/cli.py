@@ -19,8 +19,14 @@ def _services():
 def cmd_serve(args) -> int:
     import uvicorn
 
+    # the app reads the address too (the MCP endpoint's host check), in this process and in workers
+    if args.host:
+        os.environ["RAG_SERVER__HOST"] = args.host
+    if args.port:
+        os.environ["RAG_SERVER__PORT"] = str(args.port)
+    get_settings.cache_clear()
     cfg = get_settings()
-    host, port = args.host or cfg.server.host, args.port or cfg.server.port
+    host, port = cfg.server.host, cfg.server.port
     if args.workers > 1:
         # each worker process loads its own index and models (factory below) before taking requests; they
         # already spread searching over the cores, so they start no search workers of their own unless told
@@ -30,6 +36,19 @@ def cmd_serve(args) -> int:
     from rag.api.app import create_warm_app
 
     uvicorn.run(create_warm_app(), host=host, port=port, log_level="info")
+    return 0
+
+
+def cmd_mcp(args) -> int:
+    """The MCP tools over stdio, for a client that starts this command (Claude Desktop, Cherry Studio, …).
+    stdout carries the protocol, so nothing else may print there; logs go to stderr."""
+    os.environ["RAG_SERVER__SEARCH_WORKERS"] = "0"  # one client: search in this process
+    get_settings.cache_clear()
+    from rag.mcp_server.server import build_server
+
+    svc = _services()
+    svc.retriever.retrieve("预热", 1)  # load (or build) the index before the client's first call
+    build_server(svc).run("stdio")
     return 0
 
 
@@ -191,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="API worker processes, each with its own index, embedder, chat model, generation gate and "
                         "rate limits (README, Load); one process with search workers is the default")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("mcp", help="serve the MCP tools over stdio (search_measures, get_measure, list_units, "
+                                   "unit_measures, ask); `rag serve` serves them over HTTP at /mcp")
+    s.set_defaults(func=cmd_mcp)
 
     s = sub.add_parser("search", help="retrieve measures for a question")
     s.add_argument("query")

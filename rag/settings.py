@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class EmbeddingSettings(BaseModel):
@@ -96,6 +96,18 @@ class ServerSettings(BaseModel):
     # processes that run searches for `rag serve` (rag/search_workers.py); 0: in the serving process.
     # One per core: on 2 cores, 2 keep search p95 near 130 ms with 16 clients while the model generates.
     search_workers: int = 2
+    # keys for the OpenAI-compatible /v1 endpoints and /mcp, sent as `Authorization: Bearer <key>`; empty: open.
+    # RAG_SERVER__API_KEYS=key1,key2 (commas, so a key needs no JSON quoting). /api and the UI are not
+    # covered: they are the counter staff's own page on the office network.
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    mcp: bool = True  # serve the MCP tools over streamable HTTP at /mcp
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, v):
+        if isinstance(v, str):
+            return [k.strip() for k in v.split(",") if k.strip()]
+        return v
 
 
 class Settings(BaseSettings):

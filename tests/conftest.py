@@ -52,3 +52,35 @@ def client(services):
 
     with TestClient(create_app(services, ui=False)) as c:
         yield c
+
+
+# Apps with other server settings (rate limit, admin token, API keys, index dir) on the session's loaded
+# components, so a test can change a setting without loading the model or building an index again.
+SHARED_COMPONENTS = ("corpus", "embedder", "index", "retriever")
+
+
+def services_like(services: Services, index_dir: Path | None = None, **server) -> Services:
+    cfg = services.settings
+    update = {"server": cfg.server.model_copy(update=server)}
+    if index_dir is not None:
+        update["index_dir"] = index_dir
+    svc = Services(cfg.model_copy(update=update))
+    for name in SHARED_COMPONENTS:
+        svc.__dict__[name] = getattr(services, name)
+    return svc
+
+
+@pytest.fixture(scope="session")
+def make_services(services):
+    """services_like(services, index_dir=None, **server) as a fixture, for test modules."""
+    return lambda index_dir=None, **server: services_like(services, index_dir, **server)
+
+
+@pytest.fixture(scope="session")
+def app_with(services):
+    def make(**server):
+        from rag.api.app import create_app
+
+        return create_app(services_like(services, **server), ui=False)
+
+    return make

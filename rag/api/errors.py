@@ -9,7 +9,9 @@ import math
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rag.api.error_body import error_body, is_openai
 from rag.api.ratelimit import LIMITED_PATHS
 from rag.api.request_guard import RequestGuard
 from rag.llm.base import ModelBusy, ModelTimeout, ModelUnavailable
@@ -23,36 +25,45 @@ def _where(loc: tuple | list) -> str:
     return ".".join(parts) or (str(loc[0]) if loc else "body")
 
 
-async def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
+def _answer(request: Request, status: int, detail: str, errors: list[dict] | None = None,
+            headers: dict[str, str] | None = None, code: str | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, headers=headers,
+                        content=error_body(request.url.path, status, detail, errors, code))
+
+
+async def validation_failed(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
     bad_json = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
     if bad_json is not None:  # normally caught by RequestGuard first; kept for apps built without it
         reason = (bad_json.get("ctx") or {}).get("error", "JSON decode error")
-        return JSONResponse(status_code=400, content={"detail": f"malformed JSON: {reason}", "errors": errors})
+        return _answer(request, 400, f"malformed JSON: {reason}", errors)
     for e in errors:  # pydantic prefixes our own validators' messages with this; it adds nothing for a reader
         e["msg"] = e["msg"].removeprefix("Value error, ")
     detail = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in errors)
-    return JSONResponse(status_code=422, content={"detail": detail or "invalid request", "errors": errors})
+    return _answer(request, 422, detail or "invalid request", errors)
 
 
-async def model_busy(_: Request, exc: ModelBusy) -> JSONResponse:
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return _answer(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+async def model_busy(request: Request, exc: ModelBusy) -> JSONResponse:
     retry = max(1, math.ceil(exc.retry_after))
-    return JSONResponse(status_code=503, headers={"Retry-After": str(retry)},
-                        content={"detail": f"the chat model is busy with other questions; retry in {retry} s, "
-                                           "or ask with mode \"extractive\", which does not wait for it"})
+    return _answer(request, 503, f"the chat model is busy with other questions; retry in {retry} s, "
+                                 "or ask with mode \"extractive\", which does not wait for it", headers={"Retry-After": str(retry)})
 
 
-async def model_unavailable(_: Request, exc: ModelUnavailable) -> JSONResponse:
-    return JSONResponse(status_code=503, content={"detail": f"the chat model is unavailable ({exc}); ask with mode \"extractive\""})
+async def model_unavailable(request: Request, exc: ModelUnavailable) -> JSONResponse:
+    return _answer(request, 503, f"the chat model is unavailable ({exc}); ask with mode \"extractive\"")
 
 
-async def model_timeout(_: Request, exc: ModelTimeout) -> JSONResponse:
-    return JSONResponse(status_code=504, content={"detail": f"{exc}; ask with mode \"extractive\" for an answer without the chat model"})
+async def model_timeout(request: Request, exc: ModelTimeout) -> JSONResponse:
+    return _answer(request, 504, f"{exc}; ask with mode \"extractive\" for an answer without the chat model")
 
 
 async def unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error in %s %s", request.method, request.url.path)
-    return JSONResponse(status_code=500, content={"detail": "internal error; it has been logged"})
+    return _answer(request, 500, "internal error; it has been logged")
 
 
 ERROR = {"type": "object", "required": ["detail"], "properties": {
@@ -60,6 +71,11 @@ ERROR = {"type": "object", "required": ["detail"], "properties": {
     "errors": {"type": "array", "description": "validation errors one by one (422 only)",
                "items": {"type": "object", "properties": {"loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
                                                           "msg": {"type": "string"}, "type": {"type": "string"}}}}}}
+OPENAI_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["message", "type"],
+    "properties": {"message": {"type": "string"}, "type": {"type": "string"},
+                   "param": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                   "code": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}}}
 _BODY_ERRORS = {"400": "malformed JSON or invalid UTF-8", "413": "body over the size limit",
                 "415": "body not sent as application/json", "422": "a field is missing, of the wrong type or out of range"}
 _ASK_ERRORS = {"429": "too many questions from this client; see Retry-After", "503": "the chat model is busy; see Retry-After"}
@@ -74,9 +90,11 @@ def _document(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         schema = build()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
-        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"], schemas["OpenAIError"] = ERROR, OPENAI_ERROR
         for path, ops in schema.get("paths", {}).items():
+            name = "OpenAIError" if is_openai(path) else "Error"
+            ref = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
             for op in ops.values():
                 responses = op.setdefault("responses", {})
                 extra = dict(_BODY_ERRORS) if "requestBody" in op else {}
@@ -102,6 +120,7 @@ def install(app: FastAPI) -> None:
     _document(app)
     app.add_middleware(RequestGuard)
     app.add_exception_handler(RequestValidationError, validation_failed)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(ModelBusy, model_busy)
     app.add_exception_handler(ModelUnavailable, model_unavailable)
     app.add_exception_handler(ModelTimeout, model_timeout)

@@ -7,7 +7,6 @@ proxy's address: limit there, or set the rate to 0 here (disabled).
 """
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
@@ -15,7 +14,9 @@ from typing import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-LIMITED_PATHS = ("/api/ask", "/api/ask/stream")
+from rag.api.error_body import error_bytes
+
+LIMITED_PATHS = ("/api/ask", "/api/ask/stream", "/v1/chat/completions")
 
 
 class TokenBuckets:
@@ -68,8 +69,8 @@ class AskRateLimit:
             await self.app(scope, receive, send)
             return
         retry = max(1, math.ceil(wait))
-        payload = json.dumps({"detail": f"too many questions from {client}: at most {self.rate} a minute; retry in {retry} s"},
-                             ensure_ascii=False).encode("utf-8")
+        payload = error_bytes(scope["path"], 429,
+                              f"too many questions from {client}: at most {self.rate} a minute; retry in {retry} s")
         await send({"type": "http.response.start", "status": 429,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
                                 (b"retry-after", str(retry).encode())]})

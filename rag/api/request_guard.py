@@ -13,6 +13,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rag.api.error_body import error_bytes
 from rag.api.fields import MAX_BODY_BYTES
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -50,11 +51,12 @@ def check_body(body: bytes, content_type: str | None) -> None:
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, prefix: str = "/api/", max_bytes: int = MAX_BODY_BYTES, body_timeout_s: float = 15.0):
-        self.app, self.prefix, self.max_bytes, self.body_timeout_s = app, prefix, max_bytes, body_timeout_s
+    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...] = ("/api/", "/v1/"), max_bytes: int = MAX_BODY_BYTES,
+                 body_timeout_s: float = 15.0):
+        self.app, self.prefixes, self.max_bytes, self.body_timeout_s = app, prefixes, max_bytes, body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -62,7 +64,7 @@ class RequestGuard:
             body = await self._read(headers, receive)
             check_body(body, headers.get("content-type"))
         except BodyRejected as exc:
-            await _reject(send, exc.status, exc.detail)
+            await _reject(send, scope["path"], exc.status, exc.detail)
             return
 
         sent = False
@@ -102,8 +104,8 @@ class RequestGuard:
                 return b"".join(chunks)
 
 
-async def _reject(send: Send, status: int, detail: str) -> None:
-    payload = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
+async def _reject(send: Send, path: str, status: int, detail: str) -> None:
+    payload = error_bytes(path, status, detail)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
     if status in (408, 413):  # the rest of the body may still be on the wire: do not read it as a next request
         headers.append((b"connection", b"close"))

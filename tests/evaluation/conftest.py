@@ -3,16 +3,13 @@ retriever or answerer, and the real app served by uvicorn on a free port."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from rag.answer.model import Answer, Citation
 from rag.services import Services
+from tests.live import live_server
 
 # every category of the dev set, one or two questions each (q084: 15 gold ids, so recall@k uses k=15)
 SAMPLE_IDS = ("q001", "q002", "q036", "q060", "q084", "q100", "q114", "q123", "q134", "q152", "q169", "q178")
@@ -104,35 +101,6 @@ def make_app(svc: Services):
 
         app.include_router(router)
     return app
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@contextmanager
-def live_server(app):
-    """uvicorn in a thread on 127.0.0.1 and a free port; yields the base URL."""
-    import uvicorn
-
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,86 @@
+"""GET /v1/models and POST /v1/chat/completions: the OpenAI chat API, for Open WebUI, LobeChat, Chatbox and
+the `openai` client. A thin layer over ChatCompletions; validation, the rate limit (rag/api/ratelimit.py),
+refusals and the answer checks are those of /api/ask."""
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi.responses import JSONResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from rag.api.deps import services
+from rag.api.error_body import error_body
+from rag.api.fields import MAX_ID_CHARS, require_document
+from rag.openai_compat.schema import (
+    MODELS, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ModelCard, ModelList,
+)
+from rag.openai_compat.service import BadRequest, ChatCompletions, question_of
+from rag.services import Services
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+
+def _created(svc: Services) -> int:
+    # a model's "created" is when its index was built: that is what changes the answers
+    from datetime import datetime
+
+    built = svc.index.manifest.get("built_at", "")
+    try:
+        return int(datetime.fromisoformat(built).timestamp())
+    except ValueError:
+        return 0
+
+
+@router.get("/models", response_model=ModelList)
+def list_models(svc: Annotated[Services, Depends(services)]) -> ModelList:
+    created = _created(svc)
+    return ModelList(data=[ModelCard(id=m, created=created) for m in MODELS])
+
+
+@router.get("/models/{model}", response_model=ModelCard, responses={404: {"description": "no such model"}})
+def get_model(model: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a model id")], svc: Annotated[Services, Depends(services)]) -> ModelCard:
+    if model not in MODELS:
+        raise HTTPException(404, f"unknown model {model!r}; GET /v1/models lists {', '.join(MODELS)}")
+    return ModelCard(id=model, created=_created(svc))
+
+
+@router.post("/chat/completions", response_model=ChatCompletion,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "a chat.completion, or with stream: true chat.completion.chunk events ending in [DONE]"}})
+def chat_completions(req: ChatCompletionRequest, svc: Annotated[Services, Depends(services)]):
+    try:
+        question = question_of(req, svc.settings.server.max_query_chars)
+    except BadRequest as exc:
+        return _bad(exc)
+    require_document(svc, question.doc)
+    service = ChatCompletions(svc.answerer, with_doc=len(svc.corpus.documents) > 1)
+    if not req.stream:
+        return service.complete(question, req.model)
+    events = service.events(question)
+    first = next(events)  # fail before the 200 goes out (a busy model is a 503), not inside the stream
+
+    def frames():
+        for chunk in service.chunks(_chain(first, events), req.model):
+            yield _frame(chunk)
+        yield ServerSentEvent("[DONE]")
+
+    return EventSourceResponse(frames(), sep="\n", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _bad(exc: BadRequest) -> JSONResponse:
+    code = "model_not_found" if exc.status == 404 else None
+    return JSONResponse(status_code=exc.status, content=error_body(router.prefix + "/", exc.status, str(exc), code=code,
+                                                                   param=exc.param))
+
+
+def _frame(chunk: ChatCompletionChunk) -> ServerSentEvent:
+    data = chunk.model_dump(exclude_none=True)  # OpenAI leaves out what a chunk does not carry …
+    data["choices"][0].setdefault("finish_reason", None)  # … except finish_reason, null until the last chunk
+    return ServerSentEvent(json.dumps(data, ensure_ascii=False))
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest

@@ -1,0 +1,110 @@
+"""Chat completions over the Answerer: an OpenAI request becomes a question, its history and a mode; the
+answer's events become OpenAI's completion or its chunks."""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Iterator
+
+from rag.answer.model import Answer
+from rag.answer.service import Answerer
+from rag.api.ask import CitationOut
+from rag.api.fields import clean_text
+from rag.openai_compat import markdown
+from rag.openai_compat.schema import (
+    HISTORY_CHARS, HISTORY_TURNS, MODELS, AssistantMessage, ChatCompletion, ChatCompletionChunk,
+    ChatCompletionRequest, Choice, ChunkChoice, Delta,
+)
+
+# said when the chat model's phrasing, already streamed, failed the checks: the chunks cannot be taken back
+REPLACED = "\n\n> 以上由对话模型生成的内容未通过核验，以下为通知原文摘录 / The text above failed verification; the notice's own words follow.\n\n"
+
+
+class BadRequest(ValueError):
+    """A request this service cannot answer, with what to fix (422), or an unknown model (404)."""
+
+    def __init__(self, message: str, param: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.param, self.status = param, status
+
+
+@dataclass
+class Question:
+    text: str
+    history: list[dict]
+    mode: str
+    doc: str | None
+
+
+def question_of(req: ChatCompletionRequest, max_chars: int) -> Question:
+    """The last message is the question; earlier user and assistant messages are the history (system and
+    tool messages are ignored: they cannot change what the notice says)."""
+    if req.model not in MODELS:
+        raise BadRequest(f"unknown model {req.model!r}; GET /v1/models lists {', '.join(MODELS)}", "model", 404)
+    last = req.messages[-1]
+    if last.role != "user":
+        raise BadRequest(f"the last message must be the user's question, not a {last.role!r} message", "messages")
+    try:
+        text = clean_text(last.text())
+        turns = [{"role": m.role, "content": m.text()[:HISTORY_CHARS]} for m in req.messages[:-1]
+                 if m.role in ("user", "assistant") and m.text().strip()]
+    except ValueError as exc:
+        raise BadRequest(f"messages: {exc}", "messages") from None
+    if len(text) > max_chars:
+        raise BadRequest(f"messages: the question has {len(text)} characters; at most {max_chars}", "messages")
+    return Question(text, turns[-HISTORY_TURNS:], MODELS[req.model], req.doc)
+
+
+class ChatCompletions:
+    def __init__(self, answerer: Answerer, with_doc: bool = False, clock=time.time):
+        self.answerer, self.with_doc, self.clock = answerer, with_doc, clock
+
+    def complete(self, q: Question, model: str) -> ChatCompletion:
+        answer = self.answerer.ask(q.text, q.history, q.mode, q.doc)
+        return ChatCompletion(id=_new_id(), created=int(self.clock()), model=model,
+                              choices=[Choice(message=AssistantMessage(content=markdown.render(answer, self.with_doc)))],
+                              citations=_citations(answer), refused=answer.refused, notes=answer.notes)
+
+    def events(self, q: Question) -> Iterator[dict]:
+        """The Answerer's events; the first is taken before the response starts, so a busy model is a 503."""
+        return self.answerer.stream(q.text, q.history, q.mode, q.doc)
+
+    def chunks(self, events: Iterator[dict], model: str) -> Iterator[ChatCompletionChunk]:
+        cid, created = _new_id(), int(self.clock())
+
+        def chunk(delta: Delta, **last) -> ChatCompletionChunk:
+            return ChatCompletionChunk(id=cid, created=created, model=model,
+                                       choices=[ChunkChoice(delta=delta, finish_reason=last.pop("finish_reason", None))],
+                                       **last)
+
+        yield chunk(Delta(role="assistant", content=""))
+        streamed, replaced = "", False
+        for event in events:
+            kind = event["event"]
+            if kind == "token" and not replaced:
+                text = event["data"]["text"]
+                streamed += text
+                yield chunk(Delta(content=markdown.paragraphs(text)))
+            elif kind == "replace":
+                replaced = True  # the replacement is the extractive answer, ready at once: send it with done
+            elif kind == "done":
+                answer: Answer = event["answer"]
+                if replaced:
+                    # what was streamed may be the start of the replacement (the measures line): go on from there
+                    if answer.answer.startswith(streamed):
+                        rest = markdown.paragraphs(answer.answer[len(streamed):])
+                    else:
+                        rest = REPLACED + markdown.paragraphs(answer.answer)
+                    yield chunk(Delta(content=rest))
+                yield chunk(Delta(content=markdown.sources(answer.citations, self.with_doc)))
+                yield chunk(Delta(), finish_reason="stop", citations=_citations(answer), refused=answer.refused,
+                            notes=answer.notes)
+
+
+def _new_id() -> str:
+    return f"chatcmpl-{uuid.uuid4().hex}"
+
+
+def _citations(answer: Answer) -> list[CitationOut]:
+    return [CitationOut(**c.to_dict()) for c in answer.citations]

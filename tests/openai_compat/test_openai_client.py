@@ -1,0 +1,43 @@
+"""The official `openai` client against a live server: what Open WebUI and the other front ends do."""
+from __future__ import annotations
+
+import pytest
+
+from tests.live import live_server
+
+openai = pytest.importorskip("openai")
+QUESTION = "我们厂要接自来水和燃气，找哪个部门？"
+
+
+@pytest.fixture(scope="module")
+def base_url(app_with):
+    with live_server(app_with(api_keys=["sk-test"]), lifespan="on") as url:
+        yield url + "/v1"
+
+
+def test_plain_and_streamed_answers_through_the_openai_client(base_url):
+    client = openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+    assert {m.id for m in client.models.list()} == {"policy-qa", "policy-qa-extractive"}
+
+    reply = client.chat.completions.create(model="policy-qa-extractive", messages=[{"role": "user", "content": QUESTION}])
+    content = reply.choices[0].message.content
+    assert "二(四)4" in content and "区自来水公司" in content
+    assert reply.model_extra["citations"][0]["id"] == "二(四)4"
+
+    pieces, last = [], None
+    for chunk in client.chat.completions.create(model="policy-qa-extractive", stream=True,
+                                                messages=[{"role": "user", "content": QUESTION}]):
+        pieces.append(chunk.choices[0].delta.content or "")
+        last = chunk
+    assert "".join(pieces) == content
+    assert last.choices[0].finish_reason == "stop" and last.model_extra["citations"][0]["id"] == "二(四)4"
+
+
+def test_errors_come_as_the_clients_exceptions(base_url):
+    with pytest.raises(openai.AuthenticationError):
+        openai.OpenAI(base_url=base_url, api_key="wrong", max_retries=0).models.list()
+    client = openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+    with pytest.raises(openai.NotFoundError, match="unknown model"):
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": QUESTION}])
+    with pytest.raises(openai.UnprocessableEntityError, match="last message"):
+        client.chat.completions.create(model="policy-qa", messages=[{"role": "assistant", "content": QUESTION}])
