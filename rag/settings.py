@@ -29,7 +29,9 @@ class EmbeddingSettings(BaseModel):
 
 class VectorStoreSettings(BaseModel):
     backend: Literal["faiss", "milvus"] = "faiss"
-    faiss_index: Literal["flat", "ivf", "hnsw"] = "flat"  # exact below ~100k chunks; ivf at 1M (bench/scale.py)
+    # auto: exact (flat) below faiss_exact_below vectors, HNSW above (bench/scale_e2e.py)
+    faiss_index: Literal["auto", "flat", "ivf", "hnsw"] = "auto"
+    faiss_exact_below: int = 50_000
     ivf_nlist: int = 4096
     ivf_nprobe: int = 32  # recall@10 0.965 at 1M synthetic chunks, p50 1.6 ms
     hnsw_m: int = 32
@@ -40,6 +42,9 @@ class VectorStoreSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     max_top_k: int = 50
+    # depth of each candidate list (dense, BM25, pinyin BM25) that fusion ranks; a notice of up to this many
+    # measures is ranked exhaustively
+    candidates: int = 200
     # weight of the dense score in the fused score, for Chinese questions; 0.8 is best on the dev split
     # (eval/qa.jsonl + eval/users-dev.jsonl: hit@1 0.699 against 0.675 at 0.6)
     dense_weight: float = 0.8

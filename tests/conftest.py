@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,11 @@ def app_with(services):
         return create_app(services_like(services, **server), ui=False)
 
     return make
+
+
+@pytest.fixture
+def index_copy(services, tmp_path) -> Path:
+    """A private copy of the session's index directory, for tests that write builds."""
+    target = tmp_path / "index"
+    shutil.copytree(services.settings.index_dir, target, ignore=shutil.ignore_patterns(".lock"))
+    return target

@@ -38,13 +38,22 @@ def clauses(m: Measure) -> list[str]:
 @dataclass
 class ClauseView:
     vectors: np.ndarray  # (clauses, dim)
-    owner: np.ndarray  # the row (measure) each clause belongs to
+    owner: np.ndarray  # the row (measure) each clause belongs to, ascending
 
-    def best(self, q: np.ndarray, rows: int) -> np.ndarray:
-        """Each measure's best clause score for the question vector (-1 for a measure without clauses)."""
-        out = np.full(rows, -1.0, dtype=np.float32)
-        if len(self.owner):
-            np.maximum.at(out, self.owner, self.vectors @ q)
+    def best(self, q: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The best clause score of each of `rows` for the question vector (-1 for a measure without
+        clauses); only those rows' clauses are read."""
+        rows = np.asarray(rows, dtype=np.int64)
+        start, end = np.searchsorted(self.owner, rows), np.searchsorted(self.owner, rows, side="right")
+        counts = end - start
+        out = np.full(len(rows), -1.0, dtype=np.float32)
+        has = counts > 0
+        if not has.any():
+            return out
+        # the clause indices of every row with clauses, one run per row, in row order
+        runs = np.repeat(start[has] - np.concatenate([[0], np.cumsum(counts[has])[:-1]]), counts[has])
+        idx = runs + np.arange(int(counts[has].sum()))
+        out[has] = np.maximum.reduceat(self.vectors[idx] @ q, np.concatenate([[0], np.cumsum(counts[has])[:-1]]))
         return out
 
     @classmethod

@@ -110,7 +110,7 @@ def build_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: 
             vectors[todo] = embedder.embed_passages([chunk_text(measures[i]) for i in todo])
             log.info("embedded %d chunks in %.1fs", len(todo), time.perf_counter() - started)
 
-        store = make_vector_store(store_cfg, embedder.dim)
+        store = make_vector_store(store_cfg, embedder.dim, len(keys))
         build = index_dir / f"build-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         build.mkdir()
         np.save(build / "vectors.npy", vectors)
@@ -152,7 +152,7 @@ def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: V
     if build is None:
         raise IndexError_(f"no index in {index_dir}")
     manifest = _read_verified(build)
-    store = make_vector_store(store_cfg, embedder.dim)
+    store = make_vector_store(store_cfg, embedder.dim, len(corpus.measures))
     expected = _expected(corpus, embedder, store_cfg, store.kind)
     stale = {k: (manifest.get(k), v) for k, v in expected.items() if manifest.get(k) != v}
     vectors = np.load(build / "vectors.npy")

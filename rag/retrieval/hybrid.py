@@ -1,9 +1,16 @@
-"""Hybrid retrieval over measures.
+"""Hybrid retrieval over measures, through the stores: no step reads every vector or every BM25 score.
 
 Order of evidence: a measure id written in the question wins outright; a question about a unit's whole
-remit returns all of that unit's measures; otherwise dense (e5) and BM25 (jieba, pinyin) scores are each
-scaled to [0, 1] and mixed by weight. Weighted mixing rather than reciprocal-rank fusion: RRF gives BM25's
-ranking of an English question (where every score is ~0) as much say as the dense ranking.
+remit returns all of that unit's measures; otherwise three candidate lists are fused:
+- dense: the `candidates` nearest measures from the vector store (FAISS or Milvus, `doc` filtered there);
+- keyword: the best BM25 matches of the jieba words, and of the pinyin syllable pairs (homophone typos),
+  from bm25s's inverted index (rag/retrieval/keyword.py).
+Over the union, each measure's whole-text cosine is computed exactly from its stored vector (a few hundred
+rows gathered, not a scan) and mixed with its best clause's; each list's scores are scaled over that list
+(dense: min to max; BM25: against its best, since 0 means no match), and mixed by weight. Weighted mixing
+rather than reciprocal-rank fusion: RRF gives BM25's ranking of an English question (where every score is ~0)
+as much say as the dense ranking. At the 172 measures of one notice the lists hold every measure, and the
+ranking is the one an exhaustive scoring gives.
 
 Besides the hits, a search returns its evidence (how the dense and keyword rankings look), which the scope
 judgement reads: the answer layer never re-runs a search to decide whether to answer.
@@ -21,8 +28,8 @@ from rag.indexing.chunks import chunk_text
 from rag.indexing.clauses import ClauseView
 from rag.indexing.store import LoadedIndex
 from rag.language.dictionary import Lexicon
-from rag.retrieval.bm25 import BM25
 from rag.retrieval.hit import Hit
+from rag.retrieval.keyword import KeywordIndex
 from rag.retrieval.query import QueryPlan, QueryPlanner
 from rag.retrieval.remit import RemitIntent
 from rag.retrieval.tokenize import pinyin_tokens, prepare, tokenize
@@ -32,32 +39,27 @@ EVIDENCE_DEPTH = 20  # ranks of each list the evidence keeps
 BACKGROUND = 256  # measures whose dense scores show what "unrelated" looks like for a question
 
 
-def _scale(x: np.ndarray) -> np.ndarray:
-    lo, hi = float(x.min()), float(x.max())
-    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
-
-
 @dataclass
 class Evidence:
     """How a question's rankings look, for deciding whether the notices answer it at all."""
 
     dense: np.ndarray  # best dense scores, descending (EVIDENCE_DEPTH of them)
     dense_rows: np.ndarray  # their measures' rows
-    bm25: np.ndarray  # best BM25 scores, descending
+    bm25: np.ndarray  # best BM25 scores, descending; 0 below the last match (rows -1 there)
     bm25_rows: np.ndarray
     pinyin_best: float  # best BM25 score over pinyin pairs
     background: np.ndarray  # dense scores of a fixed sample of measures: the question's baseline similarity
 
 
 @dataclass
-class Scores:
+class Candidates:
+    """The union of a question's candidate lists, with each member's scores (aligned with `rows`)."""
+
+    rows: np.ndarray  # measure rows, ascending (ties rank in index order)
     fused: np.ndarray  # what ranks
-    dense: np.ndarray  # the dense part of it: whole measure mixed with its best clause
-    whole: np.ndarray  # cosine of the question and the whole measure
-    bm25: np.ndarray
-    pinyin: np.ndarray
-    terms: list[str]  # the BM25 query
-    q: np.ndarray  # the question's vector
+    whole: np.ndarray  # cosine of the question and the whole measure, exact
+    bm25: np.ndarray  # raw BM25; 0 for members the keyword list does not hold
+    evidence: Evidence
 
 
 @dataclass
@@ -67,6 +69,14 @@ class SearchResult:
     evidence: Evidence
 
 
+def _along(rows: np.ndarray, members: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`values` (given for `members`) placed along `rows` (sorted, a superset); 0 elsewhere."""
+    out = np.zeros(len(rows), dtype=np.float64)
+    if len(members):
+        out[np.searchsorted(rows, members)] = values
+    return out
+
+
 class HybridRetriever:
     def __init__(self, corpus: Corpus, embedder: Embedder, index: LoadedIndex, cfg: RetrievalSettings,
                  max_dense_chars: int = 512, lexicon: Lexicon | None = None, remit: RemitIntent | None = None):
@@ -74,14 +84,14 @@ class HybridRetriever:
         self.max_dense_chars = max_dense_chars  # e5 reads 512 tokens; a longer text only costs time
         self.measures = [corpus.by_key[k] for k in index.keys]
         self._pos = {m.key: i for i, m in enumerate(self.measures)}
-        self._docs = np.array([m.doc for m in self.measures])
         self._by_unit: dict[str, list[int]] = {}  # unit name → its measures' rows, for boosts without a scan
         for i, m in enumerate(self.measures):
             for u in m.units:
                 self._by_unit.setdefault(u, []).append(i)
         prepare([u.name for u in corpus.units] + [a for u in corpus.units for a in u.aliases])
-        self.bm25 = BM25([tokenize(chunk_text(m)) for m in self.measures])
-        self.pinyin = BM25([pinyin_tokens(chunk_text(m)) for m in self.measures])
+        docs = [m.doc for m in self.measures]
+        self.bm25 = KeywordIndex([tokenize(chunk_text(m)) for m in self.measures], docs)
+        self.pinyin = KeywordIndex([pinyin_tokens(chunk_text(m)) for m in self.measures], docs)
         cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
         self.lexicon = lexicon or Lexicon.cached(self.bm25.idf, cache)
         self.clauses = ClauseView.cached(self.measures, embedder, cache) if cfg.clause_weight > 0 else None
@@ -98,76 +108,91 @@ class HybridRetriever:
         plan.unit_intent = self.remit.asks_remit(plan)
         return plan
 
-    def scores(self, plan: QueryPlan) -> Scores:
-        """Every measure's scores for the question, in index order."""
+    def candidates(self, plan: QueryPlan, doc: str | None = None) -> Candidates:
+        cfg, k = self.cfg, self.cfg.candidates
         q = self.embedder.embed_query(plan.text[: self.max_dense_chars])
-        whole = self.index.vectors @ q
-        dense = whole
-        if self.clauses is not None:  # a measure's best clause speaks for it too (rag/indexing/clauses.py)
-            c = self.cfg.clause_weight
-            dense = (1 - c) * whole + c * self.clauses.best(q, len(whole))
-        terms = tokenize(plan.text + " " + plan.expansion)
-        bm25 = self.bm25.scores(terms)
-        pinyin = self.pinyin.scores(pinyin_tokens(plan.text))
-        if plan.latin:
-            w, wp = self.cfg.dense_weight_latin, 0.0
-        else:
-            w, wp = self.cfg.dense_weight, self.cfg.pinyin_weight
-        fused = w * _scale(dense) + (1 - w - wp) * _scale(bm25) + wp * _scale(pinyin)
-        if plan.unit_names and not plan.unit_intent:
-            fused = fused + self.cfg.unit_boost * self._has_unit(plan.unit_names)
-        return Scores(fused, dense, whole, bm25, pinyin, terms, q)
+        found = [(self._pos[key], score) for key, score in self.index.store.search(q, k, doc) if key in self._pos]
+        d_rows = np.array([r for r, _ in found], dtype=np.int64)
+        d_scores = np.array([s for _, s in found], dtype=np.float64)
+        b_rows, b_scores = self.bm25.search(tokenize(plan.text + " " + plan.expansion), k, doc)
+        p_rows, p_scores = self.pinyin.search(pinyin_tokens(plan.text), k, doc)
+        routed = [self._pos[m.key] for m in plan.referenced if m.key in self._pos]
+        if plan.unit_intent:  # the units' whole remit is the answer: all of it ranks (bounded like a list)
+            routed += [i for name in plan.unit_names for i in self._by_unit.get(name, [])][:k]
+        if doc is not None:
+            routed = [i for i in routed if self.measures[i].doc == doc]
+        rows = np.unique(np.concatenate([d_rows, b_rows, p_rows, np.asarray(routed, dtype=np.int64)]))
 
-    def _has_unit(self, names) -> np.ndarray:
-        """1.0 for each measure that names one of `names` as responsible, else 0.0."""
-        mask = np.zeros(len(self.measures))
-        for name in names:
-            mask[self._by_unit.get(name, [])] = 1.0
-        return mask
+        whole = self.index.vectors[rows] @ q if len(rows) else np.zeros(0)
+        dense = whole
+        if self.clauses is not None and len(rows):  # a measure's best clause speaks for it too (rag/indexing/clauses.py)
+            c = cfg.clause_weight
+            dense = (1 - c) * whole + c * self.clauses.best(q, rows)
+        listed = dense[np.searchsorted(rows, d_rows)] if len(d_rows) else dense
+        lo, hi = (float(listed.min()), float(listed.max())) if len(listed) else (0.0, 0.0)
+        dense_s = np.maximum((dense - lo) / (hi - lo), 0.0) if hi > lo else np.zeros(len(rows))
+        bm25 = _along(rows, b_rows, b_scores)
+        bm25_s = bm25 / b_scores[0] if len(b_scores) else bm25
+        pinyin_s = _along(rows, p_rows, p_scores / p_scores[0]) if len(p_scores) else np.zeros(len(rows))
+        w, wp = (cfg.dense_weight_latin, 0.0) if plan.latin else (cfg.dense_weight, cfg.pinyin_weight)
+        fused = w * dense_s + (1 - w - wp) * bm25_s + wp * pinyin_s
+        if plan.unit_names and not plan.unit_intent:
+            fused = fused + cfg.unit_boost * self._has_unit(plan.unit_names, rows)
+        return Candidates(rows, fused, np.asarray(whole, dtype=np.float64), bm25,
+                          self._evidence(d_rows, d_scores, b_rows, b_scores, p_scores, q, doc))
+
+    def _has_unit(self, names, rows: np.ndarray) -> np.ndarray:
+        """1.0 for each of `rows` whose measure names one of `names` as responsible, else 0.0."""
+        named = np.unique(np.asarray([i for n in names for i in self._by_unit.get(n, [])], dtype=np.int64))
+        return np.isin(rows, named).astype(np.float64)
 
     def retrieve(self, query: str, top_k: int = 5, doc: str | None = None, plan: QueryPlan | None = None) -> list[Hit]:
         """Best measures first. A caller that has already planned the query passes the plan."""
         return self.search(plan or self.plan(query, doc), top_k, doc).hits
 
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> SearchResult:
-        sc = self.scores(plan)
-        fused, dense, bm25 = sc.fused, sc.whole, sc.bm25
-        if doc is not None:
-            inside = self._docs == doc
-            fused = np.where(inside, fused, -np.inf)
-            dense, bm25 = np.where(inside, dense, -np.inf), np.where(inside, bm25, -np.inf)
-        order = np.argsort(-fused, kind="stable")
-        order = order[np.isfinite(fused[order])].tolist()  # one pass in numpy, not a Python loop per measure
+        c = self.candidates(plan, doc)
+        order = np.argsort(-c.fused, kind="stable")
+        at = {int(r): j for j, r in enumerate(c.rows)}
 
         def hit(i: int, score: float, via: str) -> Hit:
-            return Hit(self.measures[i], score, float(dense[i]), float(bm25[i]), [via])
+            j = at[i]
+            return Hit(self.measures[i], score, float(c.whole[j]), float(c.bm25[j]), [via])
 
         hits: list[Hit] = []
         taken: set[int] = set()
         for m in plan.referenced:  # ids written in the question, in the order written
             i = self._pos.get(m.key)
-            if i is not None and i not in taken:
-                hits.append(hit(i, 2.0 + float(fused[i]), "id"))
+            if i is not None and i in at and i not in taken:
+                hits.append(hit(i, 2.0 + float(c.fused[at[i]]), "id"))
                 taken.add(i)
+        ranked = c.rows[order].tolist()
         if plan.unit_intent:  # everything the named units do, most relevant first
-            has_unit = self._has_unit(plan.unit_names)
-            for i in order:
-                if i not in taken and has_unit[i]:
-                    hits.append(hit(i, 1.0 + float(fused[i]), "unit"))
+            named = {i for n in plan.unit_names for i in self._by_unit.get(n, [])}
+            for i in ranked:
+                if i not in taken and i in named:
+                    hits.append(hit(i, 1.0 + float(c.fused[at[i]]), "unit"))
                     taken.add(i)
-        for i in order:
+        for i in ranked:
             if len(hits) >= top_k:
                 break
             if i not in taken:
-                hits.append(hit(i, float(fused[i]), "hybrid"))
+                hits.append(hit(i, float(c.fused[at[i]]), "hybrid"))
                 taken.add(i)
-        return SearchResult(plan, hits[:top_k], self._evidence(dense, bm25, sc.pinyin, sc.q))
+        return SearchResult(plan, hits[:top_k], c.evidence)
 
-    def _evidence(self, dense, bm25, pinyin, q) -> Evidence:
-        """`dense` here is the whole-measure cosine: the scope judgement was fitted on it, and clause scores
-        blur how far the best measure stands out."""
-        k = min(EVIDENCE_DEPTH, len(dense))
-        d_rows = np.argsort(-dense, kind="stable")[:k]
-        b_rows = np.argsort(-bm25, kind="stable")[:k]
-        return Evidence(dense[d_rows].astype(np.float64), d_rows, bm25[b_rows].astype(np.float64), b_rows,
-                        float(np.max(pinyin)) if len(pinyin) else 0.0, (self._background @ q).astype(np.float64))
+    def _evidence(self, d_rows, d_scores, b_rows, b_scores, p_scores, q, doc) -> Evidence:
+        """The dense list's scores are whole-measure cosines: the scope judgement was fitted on them, and
+        clause scores blur how far the best measure stands out. The keyword list is padded with zeros to the
+        depth an exhaustive ranking would show (its non-matching measures), as the scope model was fitted."""
+        size = len(self.measures) if doc is None else self._doc_size(doc)
+        depth = min(EVIDENCE_DEPTH, size)
+        pad = max(0, depth - len(b_scores[:depth]))
+        bm25 = np.concatenate([b_scores[:depth].astype(np.float64), np.zeros(pad)])
+        bm25_rows = np.concatenate([b_rows[:depth], np.full(pad, -1, dtype=np.int64)])
+        return Evidence(d_scores[:depth], d_rows[:depth], bm25, bm25_rows,
+                        float(p_scores[0]) if len(p_scores) else 0.0, (self._background @ q).astype(np.float64))
+
+    def _doc_size(self, doc: str) -> int:
+        d = self.corpus.document(doc)
+        return len(d.measures) if d is not None else 0

@@ -1,4 +1,10 @@
-"""FAISS, in process: exact inner product (the default), IVF-Flat or HNSW for large corpora."""
+"""FAISS, in process: exact inner product for small corpora, HNSW (or IVF-Flat) for large ones.
+
+`index="auto"` picks by size when the store is made: exact below `exact_below` vectors, HNSW above
+(bench/scale_e2e.py has the figures). The document filter reaches the
+index as an id selector over that document's positions (keys are `doc:id`), so a search never scores
+vectors it would then throw away.
+"""
 from __future__ import annotations
 
 import json
@@ -6,6 +12,10 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+
+
+def resolve_kind(index: str, size: int, exact_below: int) -> str:
+    return ("flat" if size < exact_below else "hnsw") if index == "auto" else index
 
 
 class FaissStore:
@@ -16,6 +26,7 @@ class FaissStore:
         self.kind = f"faiss-{index}"
         self.keys: list[str] = []
         self._index = self._new_index()
+        self._docs: dict[str, np.ndarray] | None = None  # document → its positions, made on the first filter
 
     def _new_index(self):
         if self._index_kind == "hnsw":
@@ -38,12 +49,38 @@ class FaissStore:
             self._index.train(vectors)
         self._index.add(vectors)
         self.keys.extend(keys)
+        self._docs = None
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        if not self.keys:
+    def _positions(self, doc: str) -> np.ndarray:
+        if self._docs is None:
+            groups: dict[str, list[int]] = {}
+            for i, key in enumerate(self.keys):
+                groups.setdefault(key.partition(":")[0], []).append(i)
+            self._docs = {d: np.asarray(rows, dtype=np.int64) for d, rows in groups.items()}
+        return self._docs.get(doc, np.zeros(0, np.int64))
+
+    def _params(self, sel):
+        if self._index_kind == "hnsw":
+            return faiss.SearchParametersHNSW(sel=sel, efSearch=self._ef)
+        if self._index_kind == "ivf":
+            return faiss.SearchParametersIVF(sel=sel, nprobe=self._nprobe)
+        return faiss.SearchParameters(sel=sel)
+
+    def search(self, query: np.ndarray, k: int, doc: str | None = None) -> list[tuple[str, float]]:
+        """The k nearest keys by inner product, best first; `doc` limits the search to one document's."""
+        params, size = None, len(self.keys)
+        if doc is not None:
+            rows = self._positions(doc)
+            params, size = self._params(faiss.IDSelectorBatch(rows)), len(rows)
+        k = min(k, size)
+        if k <= 0:
             return []
-        k = min(k, len(self.keys))
-        scores, positions = self._index.search(np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dim), k)
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dim)
+        if self._index_kind == "hnsw":
+            # HNSW returns at most efSearch results: look as wide as asked
+            params = params or faiss.SearchParametersHNSW(efSearch=max(self._ef, k))
+            params.efSearch = max(self._ef, k)
+        scores, positions = self._index.search(q, k, params=params) if params is not None else self._index.search(q, k)
         return [(self.keys[p], float(s)) for s, p in zip(scores[0], positions[0]) if p >= 0]
 
     def search_batch(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -66,4 +103,4 @@ class FaissStore:
             index.hnsw.efSearch = self._ef
         if self._index_kind == "ivf":
             faiss.extract_index_ivf(index).nprobe = self._nprobe
-        self._index, self.keys = index, keys
+        self._index, self.keys, self._docs = index, keys, None

@@ -47,6 +47,9 @@ class MilvusStore:
                                   (_DEFAULT_INDEX["params"] if self._index_type == "HNSW" else {}))
         self._search_params = dict(search_params if search_params is not None else _DEFAULT_SEARCH.get(self._index_type, {}))
         self._prefix = collection_prefix
+        # Bounded: a search may miss writes of the last seconds, which a build flushed long before serving;
+        # Strong makes every search wait for a timestamp round trip (about 380 ms on a standalone server)
+        self._consistency = "Bounded"
         self.kind = f"milvus-{self._index_type.lower()}"
         self.keys: list[str] = []
         self._build: Path | None = None
@@ -133,9 +136,17 @@ class MilvusStore:
         if doc is not None:
             # a quoted literal (json escaping is valid Milvus string syntax); Milvus Lite has no filter templates
             kwargs["filter"] = f"doc == {json.dumps(doc, ensure_ascii=False)}"
-        res = self.client.search(self.collection, data=[q.tolist()], limit=min(k, len(self.keys)), output_fields=["key"],
-                                 search_params={"metric_type": "IP", "params": self._search_params}, **kwargs)
+        limit = min(k, len(self.keys))
+        res = self.client.search(self.collection, data=[q.tolist()], limit=limit, output_fields=["key"],
+                                 search_params={"metric_type": "IP", "params": self._params_for(limit)},
+                                 consistency_level=self._consistency, **kwargs)
         return [(h["entity"]["key"], float(h["distance"])) for h in res[0]]
+
+    def _params_for(self, limit: int) -> dict:
+        params = dict(self._search_params)
+        if "ef" in params:  # HNSW finds at most ef results: look as wide as asked
+            params["ef"] = max(int(params["ef"]), limit)
+        return params
 
     def search_batch(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and positions (pk, the order of `add`) for many queries at once, like FaissStore.search_batch."""

@@ -1,0 +1,52 @@
+"""Keyword search: BM25 over an inverted index (bm25s, a sparse matrix of per-term scores), with the
+project's own tokens (jieba words, or pinyin syllable pairs) passed in already split.
+
+bm25s's "lucene" variant is the Okapi BM25 this project used before (Lucene's IDF, k1 1.2, b 0.75) without
+its constant factor (k1 + 1); scores are multiplied back by it, so the scope model, fitted on the old
+absolute scores, reads the same numbers.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+
+import bm25s
+import numpy as np
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
+
+
+class KeywordIndex:
+    def __init__(self, docs: list[list[str]], groups: list[str] | None = None, k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b, self.n = k1, b, len(docs)
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(set(d))
+        # the general-weight dictionary (rag/language/dictionary.py) and the scope judge read these
+        self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
+        # an empty document would leave bm25s without a row for it: give it a token no query has
+        self._bm25.index([d or ["\0"] for d in docs] or [["\0"]], show_progress=False)
+        self._vocab = self._bm25.vocab_dict
+        self._groups = np.asarray(groups) if groups is not None else None
+        self._masks: dict[str, np.ndarray] = {}
+
+    def _mask(self, group: str) -> np.ndarray:
+        mask = self._masks.get(group)
+        if mask is None:
+            mask = self._masks[group] = (self._groups == group).astype(np.float32)
+        return mask
+
+    def search(self, terms: list[str], k: int, group: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and scores of the k best documents with a score above 0, best first; `group` limits them
+        to one document's measures."""
+        query = [t for t in dict.fromkeys(terms) if t in self._vocab]  # each term once, as before
+        if not query or self.n == 0 or k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        mask = self._mask(group) if group is not None and self._groups is not None else None
+        rows, scores = self._bm25.retrieve([query], k=min(k, self.n), show_progress=False, weight_mask=mask,
+                                           n_threads=0)
+        rows, scores = rows[0].astype(np.int64), scores[0].astype(np.float32) * (self.k1 + 1)
+        keep = scores > 0
+        return rows[keep], scores[keep]
