@@ -97,20 +97,19 @@ def cmd_measures(args) -> int:
 
 
 def cmd_index_build(args) -> int:
-    from rag.indexing.store import build_index, load_index
+    from rag.indexing.store import load_index, rebuild
 
     svc = _services()
     cfg = svc.settings
-    reuse = None
     if not args.force:
         try:
-            reuse = load_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store)
+            current = load_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store)
+            print(f"index is current: {current.path} ({current.manifest['count']} measures, "
+                  f"{current.manifest['embedding_model']})")
+            return 0
         except Exception:
-            reuse = None
-    if reuse is not None and not args.force:
-        print(f"index is current: {reuse.path} ({reuse.manifest['count']} measures, {reuse.manifest['embedding_model']})")
-        return 0
-    built = build_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, reason="rag index build")
+            pass  # missing, stale or corrupt: rebuilt below, reusing what verifies
+    built = rebuild(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, full=args.force, reason="rag index build")
     print(f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded, "
           f"model {built.manifest['embedding_model']}, store {built.manifest['store']}")
     svc.retriever  # filters the dictionary to the corpus's words once, here, rather than at the first question

@@ -130,19 +130,8 @@ def ingest(path: Path, settings: Settings, doc_id: str | None = None, replace: b
 
 
 def _rebuild(corpus: Corpus, settings: Settings, embedder, reason: str):
-    """Build a new index for the corpus, handing the live build's vectors over for reuse."""
-    import numpy as np
-
     from rag.embeddings import make_embedder
-    from rag.indexing.store import LoadedIndex, _read_verified, build_index, current_build
+    from rag.indexing import rebuild
 
-    embedder = embedder or make_embedder(settings.embedding)
-    reuse = None
-    build = current_build(settings.index_dir)
-    if build is not None:
-        try:  # a verified build donates its vectors; a corrupt one donates nothing
-            manifest = _read_verified(build)
-            reuse = LoadedIndex(None, manifest["keys"], np.load(build / "vectors.npy"), manifest, build)
-        except Exception:
-            reuse = None
-    return build_index(corpus, embedder, settings.index_dir, settings.vector_store, reuse=reuse, reason=reason)
+    return rebuild(corpus, embedder or make_embedder(settings.embedding), settings.index_dir, settings.vector_store,
+                   reason=reason)

@@ -14,7 +14,7 @@ import numpy as np
 
 from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
-from rag.indexing import build_index
+from rag.indexing import rebuild
 from rag.retrieval import HybridRetriever
 from rag.services import Services
 
@@ -85,9 +85,8 @@ class Reindexer:
         svc, cfg = self.svc, self.svc.settings
         try:
             corpus = Corpus.load(cfg.corpus_dir)
-            reuse = None if full else svc.index  # unchanged measures keep their vectors
-            index = build_index(corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, reuse=reuse,
-                                reason="admin re-index")
+            index = rebuild(corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, full=full,
+                            reason="admin re-index")
             retriever = svc.build_retriever(corpus, index)
             install(svc, corpus, index, retriever)
             self.state = {**self.state, "status": "done", "seconds": round(time.perf_counter() - started, 2),

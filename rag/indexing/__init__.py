@@ -1,4 +1,4 @@
 """The persisted index: chunk texts, their embeddings and the vector store, with a manifest."""
-from rag.indexing.store import IndexError_, LoadedIndex, build_index, load_or_build
+from rag.indexing.store import IndexError_, LoadedIndex, build_index, load_or_build, rebuild
 
-__all__ = ["IndexError_", "LoadedIndex", "build_index", "load_or_build"]
+__all__ = ["IndexError_", "LoadedIndex", "build_index", "load_or_build", "rebuild"]

@@ -155,7 +155,8 @@ def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: V
     store = make_vector_store(store_cfg, embedder.dim, len(corpus.measures))
     expected = _expected(corpus, embedder, store_cfg, store.kind)
     stale = {k: (manifest.get(k), v) for k, v in expected.items() if manifest.get(k) != v}
-    vectors = np.load(build / "vectors.npy")
+    # mapped, not read: searches gather their candidates' rows, and a million vectors need not be resident
+    vectors = np.load(build / "vectors.npy", mmap_mode="r")
     loaded = LoadedIndex(store, manifest["keys"], vectors, manifest, build)
     if stale:
         raise IndexError_(f"index is stale: {', '.join(stale)} changed", ) from None
@@ -167,6 +168,30 @@ def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: V
     return loaded
 
 
+def live_donor(index_dir: Path) -> LoadedIndex | None:
+    """The live build's keys, chunk hashes and vectors, when it verifies: what a rebuild may reuse. A corrupt
+    build donates nothing (its vectors cannot be trusted)."""
+    build = current_build(index_dir)
+    if build is None:
+        return None
+    try:
+        manifest = _read_verified(build)
+        return LoadedIndex(None, manifest["keys"], np.load(build / "vectors.npy", mmap_mode="r"), manifest, build)
+    except Exception:
+        return None
+
+
+def rebuild(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: VectorStoreSettings, *,
+            full: bool = False, reason: str = "build") -> LoadedIndex:
+    """The one way an index is rebuilt: `rag index build`, `rag ingest`, the admin re-index and a load that
+    finds the index stale or corrupt all come here. Unless `full`, every chunk whose key, text and embedding
+    model are unchanged keeps the live build's vector (build_index checks the model), so adding a notice
+    embeds only that notice. Whatever serves searches must then be rebuilt on the result: Services.reload()
+    or rag.api.reindex.install() in this process; search workers reload when CURRENT moves."""
+    reuse = None if full else live_donor(index_dir)
+    return build_index(corpus, embedder, index_dir, store_cfg, reuse=reuse, reason=reason)
+
+
 def load_or_build(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: VectorStoreSettings) -> LoadedIndex:
     try:
         return load_index(corpus, embedder, index_dir, store_cfg)
@@ -175,12 +200,4 @@ def load_or_build(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg
     except Exception as exc:  # a damaged file can fail inside numpy or faiss: rebuild rather than serve it
         reason = f"index unreadable ({type(exc).__name__}: {exc})"
     log.warning("rebuilding the index: %s", reason)
-    reuse = None
-    build = current_build(index_dir)
-    if build is not None and "stale" in reason:
-        try:  # only a verified, merely stale build donates its vectors
-            manifest = _read_verified(build)
-            reuse = LoadedIndex(None, manifest["keys"], np.load(build / "vectors.npy"), manifest, build)
-        except Exception:
-            reuse = None
-    return build_index(corpus, embedder, index_dir, store_cfg, reuse=reuse, reason=reason)
+    return rebuild(corpus, embedder, index_dir, store_cfg, reason=reason)

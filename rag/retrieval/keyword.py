@@ -26,8 +26,7 @@ class KeywordIndex:
         # the general-weight dictionary (rag/language/dictionary.py) and the scope judge read these
         self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
-        # an empty document would leave bm25s without a row for it: give it a token no query has
-        self._bm25.index([d or ["\0"] for d in docs] or [["\0"]], show_progress=False)
+        self._bm25.index(docs or [[]], show_progress=False)  # an empty document keeps its row (bm25s's "" token)
         self._vocab = self._bm25.vocab_dict
         self._groups = np.asarray(groups) if groups is not None else None
         self._masks: dict[str, np.ndarray] = {}
@@ -41,7 +40,7 @@ class KeywordIndex:
     def search(self, terms: list[str], k: int, group: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the k best documents with a score above 0, best first; `group` limits them
         to one document's measures."""
-        query = [t for t in dict.fromkeys(terms) if t in self._vocab]  # each term once, as before
+        query = [t for t in dict.fromkeys(terms) if t and t in self._vocab]  # each term once, as before
         if not query or self.n == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         mask = self._mask(group) if group is not None and self._groups is not None else None

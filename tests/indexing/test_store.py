@@ -63,3 +63,27 @@ def test_build_artifacts_stay_out_of_git():
 
     ignore = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
     assert "/index/*" in ignore and "/data/" in ignore
+
+def test_every_rebuild_reuses_what_verifies_unless_full(tmp_path):
+    """`rebuild` is the one path (index build, ingest, admin re-index, stale load): a store change keeps
+    every vector, `full` embeds all again, and a corrupt live build donates nothing."""
+    from rag.indexing.store import rebuild
+
+    corpus, emb = _corpus(tmp_path), CountingEmbedder()
+    first = load_or_build(corpus, emb, tmp_path / "index", VectorStoreSettings())
+    hnsw = rebuild(corpus, emb, tmp_path / "index", VectorStoreSettings(faiss_index="hnsw"), reason="test")
+    assert hnsw.manifest["store"] == "faiss-hnsw" and hnsw.manifest["embedded"] == 0 and emb.embedded == 172
+    assert (hnsw.vectors == first.vectors).all()
+    assert rebuild(corpus, emb, tmp_path / "index", VectorStoreSettings(), full=True).manifest["embedded"] == 172
+    vec = current_build(tmp_path / "index") / "vectors.npy"
+    vec.write_bytes(vec.read_bytes()[:-16] + b"\0" * 16)
+    assert rebuild(corpus, emb, tmp_path / "index", VectorStoreSettings()).manifest["embedded"] == 172
+
+
+def test_store_size_picks_the_faiss_index(tmp_path):
+    from rag.vectorstores import make_vector_store
+
+    auto = VectorStoreSettings(faiss_index="auto", faiss_exact_below=1000)
+    assert make_vector_store(auto, 8, 999).kind == "faiss-flat"
+    assert make_vector_store(auto, 8, 1000).kind == "faiss-hnsw"
+    assert make_vector_store(VectorStoreSettings(faiss_index="ivf"), 8, 10).kind == "faiss-ivf"

@@ -22,3 +22,22 @@ def test_every_faiss_kind_finds_a_stored_vector_and_survives_save_load(tmp_path,
     again.load(tmp_path)
     assert len(again) == len(v) and again.search(v[7], 1)[0][0] == "d:7"
     assert again.kind == f"faiss-{kind}"
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
+def test_the_document_filter_reaches_the_index(kind):
+    v = _data()
+    keys = [f"{'a' if i % 3 else 'b'}:{i}" for i in range(len(v))]
+    store = FaissStore(16, kind, nlist=16, nprobe=16)
+    store.add(keys, v)
+    found = store.search(v[3], 10, doc="b")
+    assert found[0][0] == "b:3" and len(found) == 10 and all(k.startswith("b:") for k, _ in found)
+    assert store.search(v[3], 10, doc="nope") == []
+    assert store.search(v[4], 1, doc="b")[0][0] != "a:4"
+
+
+def test_hnsw_returns_as_many_as_asked_beyond_ef_search():
+    v = _data(n=600)
+    store = FaissStore(16, "hnsw", ef_search=16)
+    store.add([f"d:{i}" for i in range(len(v))], v)
+    assert len(store.search(v[0], 300)) == 300
