@@ -5,8 +5,8 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sse_starlette import EventSourceResponse
 
 from rag.api.deps import services
 from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, check_text_limit, require_document
@@ -62,19 +62,19 @@ def ask(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> AskResp
     return AskResponse(**answer.to_dict())
 
 
-@router.post("/api/ask/stream", response_class=StreamingResponse,
+@router.post("/api/ask/stream", response_class=EventSourceResponse,
              responses={200: {"content": {"text/event-stream": {}}, "description": "token … replace? … done events"}})
-def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> StreamingResponse:
+def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> EventSourceResponse:
     _check_doc(req, svc)
     events = svc.answerer.stream(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)
     first = next(events)  # fail before the 200 goes out (e.g. ModelBusy → 503), not inside the stream
 
     def frames():
         for event in _chain(first, events):
-            data = event.get("data", {})
-            yield f"event: {event['event']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+            yield {"event": event["event"], "data": json.dumps(event.get("data", {}), ensure_ascii=False)}
 
-    return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    # sse-starlette: the framing, keep-alive comments while the model thinks, and disconnect handling
+    return EventSourceResponse(frames(), sep="\n", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def _chain(first, rest):

@@ -73,10 +73,12 @@ class UnitDirectory:
     def __init__(self, measures: list[Measure] | tuple[Measure, ...], data: dict[str, dict[str, list[str]]] | None = None):
         data = data or {}
         self.units: dict[str, Unit] = {}
+        seen: set[tuple[str, str]] = set()  # (unit, measure): a list lookup per measure is quadratic at scale
         for m in measures:
             for name in m.units:
                 unit = self.units.setdefault(name, Unit(name))
-                if m.key not in unit.measure_ids:
+                if (name, m.key) not in seen:
+                    seen.add((name, m.key))
                     unit.measure_ids.append(m.key)
         known = set(self.units)
         self._aliases = {name: data.get(name, {}).get("aliases", []) for name in self.units}

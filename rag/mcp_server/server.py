@@ -2,7 +2,8 @@
 streamable HTTP (mounted at /mcp by `rag serve`). Each result is text content plus structured content."""
 from __future__ import annotations
 
-from typing import Annotated, Callable, TypeVar
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError

@@ -8,13 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.responses import JSONResponse
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 
 from rag.api.deps import services
 from rag.api.error_body import error_body
 from rag.api.fields import MAX_ID_CHARS, require_document
 from rag.openai_compat.schema import (
-    MODELS, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ModelCard, ModelList,
+    MODELS,
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    ModelCard,
+    ModelList,
 )
 from rag.openai_compat.service import BadRequest, ChatCompletions, question_of
 from rag.services import Services
@@ -64,7 +69,7 @@ def chat_completions(req: ChatCompletionRequest, svc: Annotated[Services, Depend
     def frames():
         for chunk in service.chunks(_chain(first, events), req.model):
             yield _frame(chunk)
-        yield ServerSentEvent("[DONE]")
+        yield {"data": "[DONE]"}
 
     return EventSourceResponse(frames(), sep="\n", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -75,10 +80,10 @@ def _bad(exc: BadRequest) -> JSONResponse:
                                                                    param=exc.param))
 
 
-def _frame(chunk: ChatCompletionChunk) -> ServerSentEvent:
+def _frame(chunk: ChatCompletionChunk) -> dict:
     data = chunk.model_dump(exclude_none=True)  # OpenAI leaves out what a chunk does not carry …
     data["choices"][0].setdefault("finish_reason", None)  # … except finish_reason, null until the last chunk
-    return ServerSentEvent(json.dumps(data, ensure_ascii=False))
+    return {"data": json.dumps(data, ensure_ascii=False)}
 
 
 def _chain(first, rest):

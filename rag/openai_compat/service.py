@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from rag.answer.model import Answer
 from rag.answer.service import Answerer
@@ -13,8 +13,16 @@ from rag.api.ask import CitationOut
 from rag.api.fields import clean_text
 from rag.openai_compat import markdown
 from rag.openai_compat.schema import (
-    HISTORY_CHARS, HISTORY_TURNS, MODELS, AssistantMessage, ChatCompletion, ChatCompletionChunk,
-    ChatCompletionRequest, Choice, ChunkChoice, Delta,
+    HISTORY_CHARS,
+    HISTORY_TURNS,
+    MODELS,
+    AssistantMessage,
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    Choice,
+    ChunkChoice,
+    Delta,
 )
 
 # said when the chat model's phrasing, already streamed, failed the checks: the chunks cannot be taken back

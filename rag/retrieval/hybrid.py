@@ -29,7 +29,7 @@ from rag.indexing.clauses import ClauseView
 from rag.indexing.store import LoadedIndex
 from rag.language.dictionary import Lexicon
 from rag.retrieval.hit import Hit
-from rag.retrieval.keyword import KeywordIndex
+from rag.retrieval.keyword import KeywordIndex, tokenized
 from rag.retrieval.query import QueryPlan, QueryPlanner
 from rag.retrieval.remit import RemitIntent
 from rag.retrieval.tokenize import pinyin_tokens, prepare, tokenize
@@ -89,9 +89,10 @@ class HybridRetriever:
             for u in m.units:
                 self._by_unit.setdefault(u, []).append(i)
         prepare([u.name for u in corpus.units] + [a for u in corpus.units for a in u.aliases])
-        docs = [m.doc for m in self.measures]
-        self.bm25 = KeywordIndex([tokenize(chunk_text(m)) for m in self.measures], docs)
-        self.pinyin = KeywordIndex([pinyin_tokens(chunk_text(m)) for m in self.measures], docs)
+        docs, texts = [m.doc for m in self.measures], [chunk_text(m) for m in self.measures]
+        self.bm25 = KeywordIndex(tokenized(texts, tokenize, cfg.index_workers), docs)
+        self.pinyin = KeywordIndex(tokenized(texts, pinyin_tokens, cfg.index_workers), docs)
+        del texts
         cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
         self.lexicon = lexicon or Lexicon.cached(self.bm25.idf, cache)
         self.clauses = ClauseView.cached(self.measures, embedder, cache) if cfg.clause_weight > 0 else None
@@ -118,7 +119,8 @@ class HybridRetriever:
         p_rows, p_scores = self.pinyin.search(pinyin_tokens(plan.text), k, doc)
         routed = [self._pos[m.key] for m in plan.referenced if m.key in self._pos]
         if plan.unit_intent:  # the units' whole remit is the answer: all of it ranks (bounded like a list)
-            routed += [i for name in plan.unit_names for i in self._by_unit.get(name, [])][:k]
+            remit = [i for name in plan.unit_names for i in self._by_unit.get(name, [])]
+            routed += [i for i in remit if doc is None or self.measures[i].doc == doc][:k]
         if doc is not None:
             routed = [i for i in routed if self.measures[i].doc == doc]
         rows = np.unique(np.concatenate([d_rows, b_rows, p_rows, np.asarray(routed, dtype=np.int64)]))

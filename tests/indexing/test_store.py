@@ -85,5 +85,5 @@ def test_store_size_picks_the_faiss_index(tmp_path):
 
     auto = VectorStoreSettings(faiss_index="auto", faiss_exact_below=1000)
     assert make_vector_store(auto, 8, 999).kind == "faiss-flat"
-    assert make_vector_store(auto, 8, 1000).kind == "faiss-hnsw"
+    assert make_vector_store(auto, 8, 1000).kind == "faiss-ivf"
     assert make_vector_store(VectorStoreSettings(faiss_index="ivf"), 8, 10).kind == "faiss-ivf"

@@ -41,3 +41,13 @@ def test_hnsw_returns_as_many_as_asked_beyond_ef_search():
     store = FaissStore(16, "hnsw", ef_search=16)
     store.add([f"d:{i}" for i in range(len(v))], v)
     assert len(store.search(v[0], 300)) == 300
+
+
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_a_small_document_is_searched_wide_enough(kind):
+    v = _data(n=4000)
+    keys = [f"{'small' if i % 200 == 0 else 'big'}:{i}" for i in range(len(v))]
+    store = FaissStore(16, kind, nlist=64, nprobe=1, ef_search=8)
+    store.add(keys, v)
+    found = store.search(v[400], 10, doc="small")
+    assert len(found) == 10 and found[0][0] == "small:400"

@@ -1,0 +1,377 @@
+"""End-to-end scale benchmark: the service's own HybridRetriever over N measures, through its vector store.
+
+    python bench/scale_e2e.py --measures 100000 [--store faiss|milvus] [--json OUT]
+    python bench/scale_e2e.py --report            # table and chart again from bench/results/scale_e2e.json
+
+The corpus is the Jiading notice plus generated notices in its format (parts, sections, numbered measures
+ending in a 责任单位 clause), 1,000 measures each, written as .txt files and read by the real parser. A
+generated measure opens with a clause of a real measure (its topic) and goes on with words drawn by Zipf's
+law from the real notice's vocabulary and 30,000 invented words, so BM25's postings have a realistic spread.
+
+Vectors are synthetic (no e5 pass over a million texts) but clustered like real ones: a common direction,
+a topic per measure (shared with the clause it opens with), sub-topics, per-measure noise (bench/scale.py's
+mixture). A question is three words of a measure, its vector that measure's plus fresh noise.
+
+Two processes, as a deployment runs them: one builds the index (`rag.indexing.rebuild`, the store chosen by
+settings: FAISS flat below `faiss_exact_below`, HNSW above; or a Milvus standalone server started here),
+then a fresh one loads it and builds the retriever the service uses (tokenising every measure for BM25),
+and times `retrieve(question, 8)` one question at a time: planning, candidates from the store and the two
+BM25 indexes, fusion. The question encoder is not in the time (vectors are looked up): e5 adds its own
+p50 of about 6 ms (bench/query_encoder.py). Clause views are off (clause_weight 0): at a million measures
+they would add three million vectors; see the README. Recall@10 compares the store's dense top 10 with
+exact inner-product search over the same vectors. RSS is the serving process's.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+DIM = 384
+PER_NOTICE = (5, 10, 20)  # parts × sections × measures: 1,000 measures a notice
+CN = "一二三四五六七八九十"
+QUERIES = 300
+MODEL = "synthetic-clustered"
+
+
+# --- the corpus ------------------------------------------------------------------------------------
+
+def topic_count(n: int) -> int:
+    return max(32, int(2 * math.sqrt(n)))  # a city has more subjects than a district: 10k → 200, 1M → 2000
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+class Generator:
+    def __init__(self, n: int, seed: int = 5):
+        from rag.corpus.parser import parse_file
+        from rag.retrieval.tokenize import tokenize
+
+        self.rng = np.random.default_rng(seed)
+        real = parse_file(next((ROOT / "corpus").glob("*.txt")))
+        self.real = real
+        clauses = []
+        for m in real.measures:
+            clauses += [c for c in m.body.replace(",", "，").replace("。", "，").split("，") if len(c) >= 6]
+        self.clauses = clauses
+        words = sorted({t for m in real.measures for t in tokenize(m.text)})
+        cjk = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 3000)])
+        invented = {"".join(self.rng.choice(cjk, size=int(self.rng.integers(2, 4)))) for _ in range(30_000)}
+        vocab = np.array(words + sorted(invented - set(words)))
+        self.rng.shuffle(vocab)
+        p = 1.0 / np.arange(1, len(vocab) + 1) ** 1.05
+        self.vocab, self.p = vocab, p / p.sum()
+        units = sorted({u for m in real.measures for u in m.units})
+        self.units = units + [f"区{w}{self.rng.choice(['局', '办', '委', '中心'])}" for w in vocab[:400]]
+        self.topics = topic_count(n)
+        tw = np.minimum(self.rng.zipf(1.3, self.topics).astype(np.float64), 200)
+        self.topic_p = tw / tw.sum()
+
+    def notice(self, doc: str, count: int) -> tuple[str, dict[str, tuple[int, int]]]:
+        """One notice's text and, for each measure key, its (topic, sub-topic)."""
+        rng, lines, topics = self.rng, [f"关于印发第{doc}号实施方案的通知", "为持续优化营商环境,制订本实施方案:"], {}
+        parts, sections, items = PER_NOTICE
+        left = count
+        words = rng.choice(len(self.vocab), size=count * 40 + 200, p=self.p)
+        w = 0
+        for a in range(parts):
+            if left <= 0:
+                break
+            lines.append(f"{CN[a]}、{''.join(self.vocab[words[w:w + 3]])}")
+            w += 3
+            for s in range(sections):
+                if left <= 0:
+                    break
+                lines.append(f"({CN[s]}){''.join(self.vocab[words[w:w + 4]])}。具体措施:")
+                w += 4
+                for i in range(1, items + 1):
+                    if left <= 0:
+                        break
+                    t, sub = int(rng.choice(self.topics, p=self.topic_p)), int(rng.integers(0, 8))
+                    k = int(rng.integers(8, 30))
+                    body = "，".join([self.clauses[t % len(self.clauses)], *self.vocab[words[w:w + k]]])
+                    w = (w + k) % (len(words) - 40)
+                    units = "、".join(rng.choice(self.units, size=int(rng.integers(1, 4)), replace=False))
+                    lines.append(f"{i}.{body}。(责任单位:{units})")
+                    topics[f"{doc}:{CN[a]}({CN[s]}){i}"] = (t, sub)
+                    left -= 1
+        return "\n".join(lines) + "\n", topics
+
+
+def write_corpus(n: int, corpus_dir: Path) -> dict[str, tuple[int, int]]:
+    gen = Generator(n)
+    corpus_dir.mkdir(parents=True)
+    shutil.copy(next((ROOT / "corpus").glob("*.txt")), corpus_dir)
+    topics = {m.key: (i % gen.topics, i % 8) for i, m in enumerate(gen.real.measures)}
+    left, g = n - len(gen.real.measures), 0
+    per = PER_NOTICE[0] * PER_NOTICE[1] * PER_NOTICE[2]
+    while left > 0:
+        doc = f"gen-{g:05d}"
+        text, t = gen.notice(doc, min(per, left))
+        (corpus_dir / f"{doc}.txt").write_text(text, encoding="utf-8")
+        topics.update(t)
+        left -= len(t)
+        g += 1
+    return topics
+
+
+def vectors_for(keys: list[str], topics: dict[str, tuple[int, int]], n_topics: int, seed: int = 7) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    common = _unit(rng.standard_normal(DIM, dtype=np.float32))
+    topic_dirs = _unit(rng.standard_normal((n_topics, DIM), dtype=np.float32))
+    sub_dirs = _unit(rng.standard_normal((n_topics, 8, DIM), dtype=np.float32))
+    out = np.empty((len(keys), DIM), dtype=np.float32)
+    for lo in range(0, len(keys), 100_000):
+        chunk = keys[lo:lo + 100_000]
+        ts = np.array([topics[k] for k in chunk])
+        noise = _unit(rng.standard_normal((len(chunk), DIM), dtype=np.float32))
+        out[lo:lo + len(chunk)] = _unit(0.6 * common + 0.55 * topic_dirs[ts[:, 0]] + 0.4 * sub_dirs[ts[:, 0], ts[:, 1]]
+                                        + 1.0 * noise)
+    return out
+
+
+class SyntheticEmbedder:
+    """Passages: the precomputed vector of each chunk text; questions: the vector given for the text, or a
+    text-seeded random one."""
+
+    name, dim = MODEL, DIM
+
+    def __init__(self, by_text: dict[str, np.ndarray] | None = None, queries: dict[str, np.ndarray] | None = None):
+        self.by_text, self.queries = by_text or {}, queries or {}
+
+    def _random(self, text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+        return _unit(np.random.default_rng(seed).standard_normal(DIM).astype(np.float32))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        q = self.queries.get(text)
+        return q if q is not None else self._random(text)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.by_text[t] if t in self.by_text else self._random(t) for t in texts]) if texts else \
+            np.zeros((0, DIM), np.float32)
+
+
+def _settings(work: Path, store: str, uri: str):
+    from rag.settings import Settings
+
+    vs = {"backend": store, "milvus_uri": uri} if store == "milvus" else {"backend": "faiss"}
+    return Settings(corpus_dir=work / "corpus", index_dir=work / "index", data_dir=work / "data",
+                    vector_store=vs, retrieval={"clause_weight": 0.0}, llm={"backend": "none"})
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# --- the two phases (each in its own process) ------------------------------------------------------
+
+def _build(n: int, work: Path, store: str, uri: str) -> dict:
+    from rag.corpus.collection import Corpus
+    from rag.indexing import rebuild
+    from rag.indexing.chunks import chunk_text
+
+    t0 = time.perf_counter()
+    topics = write_corpus(n, work / "corpus")
+    gen_s = time.perf_counter() - t0
+    t = time.perf_counter()
+    corpus = Corpus.load(work / "corpus")
+    parse_s = time.perf_counter() - t
+    keys = [m.key for m in corpus.measures]
+    missing = [k for k in keys if k not in topics]
+    assert not missing, f"the parser read measures the generator did not write: {missing[:3]}"
+    vectors = vectors_for(keys, topics, topic_count(n))
+    embedder = SyntheticEmbedder({chunk_text(m): vectors[i] for i, m in enumerate(corpus.measures)})
+    cfg = _settings(work, store, uri)
+    t = time.perf_counter()
+    index = rebuild(corpus, embedder, cfg.index_dir, cfg.vector_store, reason="bench")
+    index_s = time.perf_counter() - t
+    # questions: three words of a measure; its vector plus noise (cosine ≈ 0.67 to it, bench/scale.py)
+    rng = np.random.default_rng(11)
+    rows = rng.integers(0, len(keys), QUERIES)
+    questions = []
+    for r in rows:
+        words = corpus.measures[r].body.split("，")
+        pick = rng.choice(len(words), size=min(3, len(words)), replace=False)
+        questions.append("".join(words[i][:6] for i in sorted(pick)) + "怎么办？")
+    noise = _unit(rng.standard_normal((QUERIES, DIM), dtype=np.float32))
+    np.save(work / "qvecs.npy", _unit(vectors[rows] + 1.1 * noise).astype(np.float32))
+    (work / "questions.json").write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
+    if hasattr(index.store, "close"):
+        index.store.close()
+    return {"measures": len(keys), "documents": len(corpus.documents), "gen_s": round(gen_s, 1),
+            "parse_s": round(parse_s, 1), "index_s": round(index_s, 1), "index": index.manifest["store"]}
+
+
+def _serve(work: Path, store: str, uri: str) -> dict:
+    import faiss
+
+    from rag.corpus.collection import Corpus
+    from rag.indexing.store import load_index
+    from rag.retrieval import HybridRetriever
+
+    cfg = _settings(work, store, uri)
+    questions = json.loads((work / "questions.json").read_text(encoding="utf-8"))
+    qvecs = np.load(work / "qvecs.npy")
+    embedder = SyntheticEmbedder()
+    t = time.perf_counter()
+    corpus = Corpus.load(cfg.corpus_dir)
+    index = load_index(corpus, embedder, cfg.index_dir, cfg.vector_store)
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    retriever = HybridRetriever(corpus, embedder, index, cfg.retrieval, cfg.embedding.max_query_chars)
+    retriever_s = time.perf_counter() - t
+    for text, q in zip(questions, qvecs):  # the retriever embeds the planned text: give it the question's vector
+        embedder.queries[retriever.plan(text).text[: cfg.embedding.max_query_chars]] = q
+    for text in questions[:10]:
+        retriever.retrieve(text, 8)
+    lat = []
+    for text in questions:
+        t = time.perf_counter()
+        retriever.retrieve(text, 8)
+        lat.append(time.perf_counter() - t)
+    lat_ms = np.array(lat) * 1000
+    rss = _rss_mb()
+    exact = faiss.IndexFlatIP(DIM)
+    for lo in range(0, len(index.vectors), 200_000):
+        exact.add(np.ascontiguousarray(index.vectors[lo:lo + 200_000], dtype=np.float32))
+    truth = exact.search(qvecs, 10)[1]
+    pos = {k: i for i, k in enumerate(index.keys)}
+    found = [[pos[k] for k, _ in index.store.search(q, 10)] for q in qvecs]
+    recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+    if hasattr(index.store, "close"):
+        index.store.close()
+    return {"load_s": round(load_s, 1), "retriever_s": round(retriever_s, 1), "rss_mb": round(rss),
+            "peak_rss_mb": round(_rss_mb("VmHWM")), "search_p50_ms": round(float(np.percentile(lat_ms, 50)), 2),
+            "search_p95_ms": round(float(np.percentile(lat_ms, 95)), 2), "dense_recall_at_10": round(recall, 4),
+            "queries": len(questions)}
+
+
+def _child(phase: str, args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"{phase} phase failed ({out.returncode})")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(n: int, store: str) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="scale-e2e-"))
+    started = time.perf_counter()
+    try:
+        if store == "milvus":
+            from rag.vectorstores.milvus_server import local_server
+
+            with local_server(work / "milvus") as uri:
+                built = _child("build", [str(n), str(work), store, uri])
+                served = _child("serve", ["0", str(work), store, uri])
+        else:
+            built = _child("build", [str(n), str(work), store, ""])
+            served = _child("serve", ["0", str(work), store, ""])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    row = {"measures": built["measures"], "store": store, "index": built["index"],
+           "build_s": round(built["index_s"] + served["load_s"] + served["retriever_s"], 1),
+           "rss_mb": served["rss_mb"], "search_p50_ms": served["search_p50_ms"],
+           "search_p95_ms": served["search_p95_ms"], "dense_recall_at_10": served["dense_recall_at_10"]}
+    row["detail"] = {**built, **served, "total_s": round(time.perf_counter() - started, 1), "cores": os.cpu_count()}
+    return row
+
+
+# --- results -------------------------------------------------------------------------------------
+
+def _load(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def table(rows: list[dict]) -> str:
+    head = "| measures | store | index | build s | RSS MB | search p50 ms | p95 ms | dense recall@10 |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
+    body = [f"| {r['measures']:,} | {r['store']} | {r['index']} | {r['build_s']} | {r['rss_mb']:,} | {r['search_p50_ms']} | "
+            f"{r['search_p95_ms']} | {r['dense_recall_at_10']} |" for r in sorted(rows, key=lambda r: (r["store"], r["measures"]))]
+    return "\n".join([head, *body])
+
+
+def chart(rows: list[dict], path: Path) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no chart", file=sys.stderr)
+        return None
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for store in sorted({r["store"] for r in rows}):
+        rs = sorted((r for r in rows if r["store"] == store), key=lambda r: r["measures"])
+        x = [r["measures"] for r in rs]
+        ax1.plot(x, [r["search_p50_ms"] for r in rs], "o-", label=f"{store} p50")
+        ax1.plot(x, [r["search_p95_ms"] for r in rs], "o--", label=f"{store} p95")
+        ax2.plot(x, [r["rss_mb"] / 1024 for r in rs], "o-", label=store)
+    for ax, title, unit in ((ax1, "search latency (HybridRetriever, 2 cores)", "ms"), (ax2, "serving RSS", "GB")):
+        ax.set_xscale("log")
+        ax.set_xlabel("measures")
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--measures", type=int, default=10_000)
+    ap.add_argument("--store", choices=["faiss", "milvus"], default="faiss")
+    ap.add_argument("--json", type=Path, help="also write this run's figures here")
+    ap.add_argument("--report", action="store_true", help="table and chart from bench/results/scale_e2e.json")
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.phase:
+        import logging
+
+        logging.basicConfig(level=logging.WARNING)
+        n, work, store, uri = int(args.rest[0]), Path(args.rest[1]), args.rest[2], args.rest[3]
+        result = _build(n, work, store, uri) if args.phase == "build" else _serve(work, store, uri)
+        print(json.dumps(result))
+        return 0
+    results = RESULTS / "scale_e2e.json"
+    rows = _load(results)
+    if not args.report:
+        row = run(args.measures, args.store)
+        print(json.dumps({k: v for k, v in row.items() if k != "detail"}))
+        print(json.dumps(row["detail"]), file=sys.stderr)
+        if args.json:
+            args.json.write_text(json.dumps(row, indent=1), encoding="utf-8")
+        rows = [r for r in rows if (r["measures"], r["store"]) != (row["measures"], row["store"])] + [row]
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        results.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    print(table(rows))
+    drawn = chart(rows, RESULTS / "scale_e2e.png")
+    if drawn:
+        print(f"chart: {drawn.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
