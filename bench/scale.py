@@ -16,7 +16,7 @@ the tenth, 0.20 to a random one), so there is a true neighbourhood with competit
 over the same vectors. Latency is one query at a time, as a serving worker sends them, on the cores given.
 
 BM25: generated text of measure-sized chunks (Zipf-distributed words from the real notice's vocabulary plus
-invented ones), tokenised with the project's jieba tokenizer, indexed with the project's BM25 class.
+invented ones), tokenised with the project's jieba tokenizer, indexed with the project's KeywordIndex (bm25s).
 """
 from __future__ import annotations
 
@@ -305,7 +305,7 @@ def measure_bm25(n: int, n_lat: int) -> dict:
     tokenising 1M chunks takes an hour on 2 cores and tells nothing more. The index is built from the
     generator's words, which are what jieba returns for them."""
     sys.path.insert(0, str(ROOT))
-    from rag.retrieval.bm25 import BM25
+    from rag.retrieval.keyword import KeywordIndex
     from rag.retrieval.tokenize import tokenize
 
     t = time.perf_counter()
@@ -320,18 +320,17 @@ def measure_bm25(n: int, n_lat: int) -> dict:
     del texts
     rss0 = _rss_mb()
     t = time.perf_counter()
-    bm25 = BM25(docs)
+    bm25 = KeywordIndex(docs)
     build_s = time.perf_counter() - t
     index_mb = _rss_mb() - rss0  # what the index holds beyond the token lists it was built from
     del docs
     qtok = [tokenize(s) for s in queries]
     for qt in qtok[:5]:
-        bm25.scores(qt)
+        bm25.search(qt, K)
     lat = []
     for qt in qtok[:n_lat]:
         t = time.perf_counter()
-        s = bm25.scores(qt)
-        np.argpartition(-s, K)[:K]  # top-k, as the retriever ranks
+        bm25.search(qt, K)  # top-k from the inverted index, as the retriever asks
         lat.append(time.perf_counter() - t)
     lat_ms = np.array(lat) * 1000
     return {"n": n, "backend": "bm25", "gen_s": round(gen_s, 1), "tokenize_s": round(n / rate, 1),
