@@ -5,13 +5,13 @@ import logging
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from rag import __version__
 from rag.api import admin, ask, errors, measures, search, units
 from rag.api.api_keys import ApiKeys
 from rag.api.ratelimit import AskRateLimit
+from rag.mcp_server.http import McpEndpoint
 from rag.services import Services, get_services
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAPI:
     svc = svc or get_services()
-    mcp = _McpEndpoint(svc) if svc.settings.server.mcp else None
+    mcp = McpEndpoint(svc) if svc.settings.server.mcp else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -64,49 +64,6 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
         app.add_api_route("/", lambda: RedirectResponse(PATH + "/"), include_in_schema=False)
         mount(app, svc)
     return app
-
-
-class _McpEndpoint:
-    """The MCP tools over streamable HTTP as one ASGI endpoint of this app, at /mcp itself (a sub-mount would
-    redirect POST /mcp to /mcp/, which MCP clients do not follow). The SDK's session manager runs once per
-    instance, and an app's lifespan may run more than once (test clients do), so each run makes its own.
-    Stateless: every request stands alone, so it works the same with `rag serve --workers N`."""
-
-    def __init__(self, svc: Services):
-        from mcp.server.transport_security import TransportSecuritySettings
-
-        from rag.mcp_server.server import build_server
-
-        host = svc.settings.server.host
-        # DNS-rebinding protection (the SDK's own) while the server listens on loopback only; on a network
-        # address requests come with that address as Host, and the API keys are the guard
-        self.security = TransportSecuritySettings(
-            enable_dns_rebinding_protection=host in LOOPBACK,
-            allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost"],
-            allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"])
-        self.server = build_server(svc)
-        self.endpoint = None
-
-    @asynccontextmanager
-    async def running(self):
-        http = self.server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
-                                               transport_security=self.security)
-        async with self.server.session_manager.run():
-            self.endpoint = next(r.app for r in http.routes if getattr(r, "path", "") == "/mcp")
-            try:
-                yield
-            finally:
-                self.endpoint = None
-
-    async def __call__(self, scope, receive, send) -> None:
-        if self.endpoint is None:
-            response = JSONResponse({"detail": "the MCP endpoint starts with the server's lifespan"}, status_code=503)
-            await response(scope, receive, send)
-            return
-        await self.endpoint(scope, receive, send)
-
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def create_warm_app() -> FastAPI:

@@ -55,8 +55,8 @@ def question_of(req: ChatCompletionRequest, max_chars: int) -> Question:
         raise BadRequest(f"the last message must be the user's question, not a {last.role!r} message", "messages")
     try:
         text = clean_text(last.text())
-        turns = [{"role": m.role, "content": m.text()[:HISTORY_CHARS]} for m in req.messages[:-1]
-                 if m.role in ("user", "assistant") and m.text().strip()]
+        earlier = [(m.role, m.text()) for m in req.messages[:-1] if m.role in ("user", "assistant")]
+        turns = [{"role": role, "content": t[:HISTORY_CHARS]} for role, t in earlier if t.strip()]
     except ValueError as exc:
         raise BadRequest(f"messages: {exc}", "messages") from None
     if len(text) > max_chars:
