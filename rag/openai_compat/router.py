@@ -4,6 +4,7 @@ refusals and the answer checks are those of /api/ask."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path
@@ -29,8 +30,6 @@ router = APIRouter(prefix="/v1", tags=["openai"])
 
 def _created(svc: Services) -> int:
     # a model's "created" is when its index was built: that is what changes the answers
-    from datetime import datetime
-
     built = svc.index.manifest.get("built_at", "")
     try:
         return int(datetime.fromisoformat(built).timestamp())

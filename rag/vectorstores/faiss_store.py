@@ -1,4 +1,4 @@
-"""FAISS, in process: exact inner product for small corpora, HNSW (or IVF-Flat) for large ones.
+"""FAISS, in process: exact inner product for small corpora, IVF-Flat (or HNSW, by setting) for large ones.
 
 `index="auto"` picks by size when the store is made: exact below `exact_below` vectors, IVF-Flat above.
 IVF rather than HNSW: on clustered vectors at 1M, IVF (nlist 4096, nprobe 32) reaches recall@10 0.965 after

@@ -39,8 +39,9 @@ def _services(services, settings) -> Services:
 
 def test_search_through_a_milvus_server_gives_faiss_top5(services, milvus_uri, index_copy):
     cfg = services.settings.model_copy(update={"index_dir": index_copy})
-    # both retrievers built here, side by side: jieba's dictionary is process-wide, and other tests' corpora
-    # add their unit names to it, so a retriever built earlier in the session may tokenise differently
+    # both retrievers built here, side by side, so they differ only in the store: once, in a full run, the
+    # session's retriever (built before every other test) and a later one disagreed on one question, which
+    # never happened in isolation; process-wide state such as jieba's dictionary is the suspect, not proven
     faiss = _services(services, cfg).retriever
     svc = _services(services, cfg.model_copy(update={"vector_store": cfg.vector_store.model_copy(
         update={"backend": "milvus", "milvus_uri": milvus_uri})}))
