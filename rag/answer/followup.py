@@ -38,7 +38,8 @@ def sanitize(question: str) -> tuple[str, bool]:
 
 
 def cited_ids(text: str) -> list[str]:
-    return [ref.canonical for ref in find_refs(text)]
+    """The ids written in the text, as the parser writes them (第4条 alone is left to the corpus)."""
+    return [ref.canonical for ref in find_refs(text) if ref.canonical]
 
 
 def resolve(question: str, history: list[dict]) -> str:

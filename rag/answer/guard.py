@@ -7,7 +7,7 @@ import re
 
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
-from rag.answer.followup import cited_ids
+from rag.corpus.ids import find_refs
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|‰)?")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<=[a-z\)）])\.\s")
@@ -36,12 +36,16 @@ class Guard:
 
     def check(self, sentence: str) -> list[str]:
         problems = []
-        for mid in cited_ids(sentence):
-            if mid not in self.ids:
-                problems.append(f"cites {mid}, which retrieval did not select")
-            elif mid not in self.cited:
-                self.cited.append(mid)
-                self.grounded = True
+        for ref in find_refs(sentence):
+            # 二(四)4 as written, or what the corpus reads it as (二.4 is item 二4 where parts have no sections)
+            named = [ref.canonical] if ref.canonical in self.ids else [m.id for m in self.corpus.resolve(ref)]
+            if not named or any(mid not in self.ids for mid in named):
+                problems.append(f"cites {ref.canonical or named or ref}, which retrieval did not select")
+                continue
+            for mid in named:
+                if mid not in self.cited:
+                    self.cited.append(mid)
+                    self.grounded = True
         for fig in _FIGURE.findall(sentence):
             fig = fig.replace(" ", "").replace("％", "%")
             if fig and fig.rstrip("%") not in self.source:

@@ -1,16 +1,18 @@
 """The loaded corpus: every notice under the corpus directory, its measures and its unit directory."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rag.corpus.ids import MeasureRef, find_refs, normalize_id, parse_ref
+from rag.corpus.ids import MeasureRef, find_refs, int_to_cn, normalize_id, parse_ref
 from rag.corpus.model import Document, Measure
 from rag.corpus.units import UnitDirectory, load_unit_data
+from rag.corpus.validity import META_SUFFIX, load_meta, merged
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: layouts without sections, roles, deadlines (chunk text of part-level items)
 
 
 def load_documents(corpus_dir: Path) -> list[Document]:
@@ -22,7 +24,31 @@ def load_documents(corpus_dir: Path) -> list[Document]:
         reader = READERS.get(path.suffix.lower())
         if reader and path.is_file() and not path.name.startswith((".", "~$")):  # ~$x.docx: Word's lock file
             docs.append(reader(path))
-    return docs
+    return link_validity(docs, corpus_dir)
+
+
+def link_validity(docs: list[Document], corpus_dir: Path) -> list[Document]:
+    """Each document's validity: its closing lines, the sidecar `<doc>.meta.yaml` where they are silent, and
+    `superseded_by` where a loaded notice repeals it by title (原《…》同时废止)."""
+    out = []
+    for d in docs:
+        meta = corpus_dir / f"{d.id}{META_SUFFIX}"
+        out.append(dataclasses.replace(d, validity=merged(d.validity, load_meta(meta) if meta.is_file() else None)))
+    for i, old in enumerate(out):
+        if old.validity.superseded_by:
+            continue
+        titles = {t for t in (old.header.title, old.header.plan_title) if t}
+        newer = next((d for d in out if d is not old and any(_same_title(t, s) for t in titles
+                                                              for s in d.validity.supersedes)), None)
+        if newer:
+            out[i] = dataclasses.replace(old, validity=dataclasses.replace(old.validity, superseded_by=newer.id))
+    return out
+
+
+def _same_title(title: str, repealed: str) -> bool:
+    """《关于…的若干措施》 as the repealing notice writes it matches the old notice's title or plan title."""
+    strip = lambda t: t.strip("《》 ").replace("（", "(").replace("）", ")")  # noqa: E731
+    return bool(repealed) and (strip(repealed) == strip(title) or strip(repealed) in strip(title))
 
 
 @dataclass
@@ -63,16 +89,23 @@ class Corpus:
         return next((d for d in self.documents if d.id == doc_id), None)
 
     def resolve(self, ref: MeasureRef, doc: str | None = None) -> list[Measure]:
-        """The measures a reference names: the measure itself, or every measure of a named section."""
-        out = []
+        """The measures a reference names: the measure itself, or every measure of a named section. 第4条 names
+        the item numbered 4 where only one is; 二.4 names item 二4 where part 二 has no sections."""
+        out: list[Measure] = []
         for d in self.documents:
             if doc and d.id != doc:
                 continue
-            exact = d.measure(ref.canonical)
+            if ref.part is None:
+                numbered = [m for m in d.measures if m.item == ref.item]
+                out.extend(numbered if len(numbered) == 1 else [])
+                continue
+            exact = d.measure(ref.canonical) if ref.canonical else None
             if exact:
                 out.append(exact)
-            elif ref.item is None:
-                out.extend(m for m in d.measures if m.id.startswith(ref.section_id) and m.item is not None)
+            elif ref.item is None and ref.section_id:
+                section = [m for m in d.measures if m.id.startswith(ref.section_id) and m.item is not None]
+                flat = d.measure(f"{int_to_cn(ref.part)}{ref.section}") if not section else None
+                out.extend(section or ([flat] if flat else []))
         return out
 
     def lookup(self, text: str, doc: str | None = None) -> list[Measure]:

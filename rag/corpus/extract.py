@@ -3,27 +3,25 @@
 The readers turn each paragraph into a line and each table row into `cell | cell | … |` (the header
 table's format in the plain-text notices), so `parse_notice` reads the same header fields and measures.
 Page furniture after the last measure (抄送, 印发, "扫一扫", a site footer) is dropped: nothing after the
-last part, section or item line can belong to a measure. Everything else is parsed as strictly as a .txt:
+last part, section, item, sub-item or closing line (validity, attachments) belongs to the notice. Everything else is parsed as strictly as a .txt:
 a line that is neither a part, a section nor an item inside the parts is an error that names its line
 (the line of the extracted text, which `rag ingest --show-text FILE` prints).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from rag.corpus.model import Document
-from rag.corpus.parser import ITEM_RE, PART_RE, SECTION_RE, NoticeFormatError, parse_notice
-
-
-def _structural(line: str) -> bool:
-    return bool(PART_RE.match(line) or SECTION_RE.match(line) or ITEM_RE.match(line))
+from rag.corpus.layout import PART_RE, structural
+from rag.corpus.parser import NoticeFormatError, parse_notice
 
 
 def trim_trailing(lines: list[str]) -> list[str]:
     """Drop what follows the last part, section or item line (if the text has a part at all)."""
     if not any(PART_RE.match(line) for line in lines):
         return lines
-    last = max(i for i, line in enumerate(lines) if _structural(line))
+    last = max(i for i, line in enumerate(lines) if structural(line))
     return lines[: last + 1]
 
 
@@ -34,4 +32,4 @@ def document_from_lines(lines: list[str], doc_id: str, source: str, raw: bytes, 
     except NoticeFormatError as exc:
         message = str(exc).removeprefix(f"{exc.source}:{exc.line}: ")
         raise NoticeFormatError(source, exc.line, f"{message} (line {exc.line} of the text extracted from the {kind})") from None
-    return Document(doc.id, doc.header, doc.measures, source, hashlib.sha256(raw).hexdigest())
+    return dataclasses.replace(doc, source=source, sha256=hashlib.sha256(raw).hexdigest())

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from rag.corpus.extract import document_from_lines
 from rag.corpus.model import Document
-from rag.corpus.parser import ITEM_RE, PART_RE, SECTION_RE, NoticeFormatError
+from rag.corpus.layout import PART_RE, structural
+from rag.corpus.parser import NoticeFormatError
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param"}
 _SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "head", "nav", "footer", "form", "button",
@@ -210,7 +211,7 @@ def html_lines(raw: bytes, name: str = "<html>") -> list[str]:
     first = next((i for i, t in enumerate(texts) if PART_RE.match(t)), None)
     if first is None:
         return texts  # not a notice: the parser says so, naming the page
-    last = max(i for i, t in enumerate(texts) if PART_RE.match(t) or SECTION_RE.match(t) or ITEM_RE.match(t))
+    last = max(i for i, t in enumerate(texts) if structural(t))
     container = _common_prefix(lines[first][1], lines[last][1])
     # the article element: cut the path back to an element (the common prefix may end inside a text run)
     inside = [i for i, (_, path, _) in enumerate(lines) if path[: len(container)] == container and i <= last]

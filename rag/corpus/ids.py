@@ -1,6 +1,10 @@
-"""Measure ids in the forms people write them: 二(四)4, 二（四）4, 二.4.4, 第二部分第四节第4条, 二、（四）4.
+"""Measure ids in the forms people write them: 二(四)4, 二（四）4, 二.4.4, 第二部分第四节第4条, 二、（四）4;
+where parts have no sections, 二4 and 第二部分第4条; and 第4条 alone, which names an item when its number is
+unique in the document (items numbered straight through).
 
-A parsed reference may lack its item (二(七), 第二部分第四节): it then names a section.
+A parsed reference may lack its item (二(七), 第二部分第四节): it then names a section. Which measure a
+reference means is the corpus's call (Corpus.resolve): 二.4 is section (四) of part 二 where part 二 has
+sections, and its item 4 where it has none.
 """
 from __future__ import annotations
 
@@ -37,17 +41,24 @@ def int_to_cn(n: int) -> str:
 
 @dataclass(frozen=True)
 class MeasureRef:
-    part: int
-    section: int
+    part: int | None  # None: 第4条, an item number alone
+    section: int | None  # None: a part without sections (二4)
     item: int | None = None
 
     @property
-    def canonical(self) -> str:
+    def canonical(self) -> str | None:
+        """The id as the parser writes it; None for 第4条, which only the corpus can place."""
+        if self.part is None:
+            return None
+        if self.section is None:
+            return f"{int_to_cn(self.part)}{self.item}" if self.item is not None else None
         base = f"{int_to_cn(self.part)}({int_to_cn(self.section)})"
         return f"{base}{self.item}" if self.item is not None else base
 
     @property
-    def section_id(self) -> str:
+    def section_id(self) -> str | None:
+        if self.part is None or self.section is None:
+            return None
         return f"{int_to_cn(self.part)}({int_to_cn(self.section)})"
 
 
@@ -67,6 +78,9 @@ _PATTERNS = [
     re.compile(rf"(?<![\d.．])({CN_NUM})[.．](\d+)(?:[.．](\d+))?(?![\d.．%])"),
     re.compile(r"(?<![\d.．])(\d)[.．](\d+)[.．](\d+)(?![\d.．%])"),
 ]
+# 二4, 措施二4, 【二4】: a part numeral and an item number, standing alone (not 统一2个, 十二5)
+_PART_ITEM = re.compile(rf"(?:^|(?<=[\s，,。；;：:、（(【\[“\"])|(?<=措施)|(?<=条款))({CN_NUM})(\d{{1,3}})(?![\d.．%A-Za-z]|[个月日年号倍次家万亿元])")
+_ITEM_ONLY = re.compile(rf"第\s*(\d+|{CN_NUM})\s*条")  # 第4条: placed by the corpus when unique
 
 
 def find_refs(text: str) -> list[MeasureRef]:
@@ -88,6 +102,19 @@ def find_refs(text: str) -> list[MeasureRef]:
                 continue
             taken.append(span)
             found.append((span[0], MeasureRef(part, section, item)))
+    for pattern, make in ((_PART_ITEM, lambda m: MeasureRef(cn_to_int(m.group(1)), None, int(m.group(2)))),
+                          (_ITEM_ONLY, lambda m: MeasureRef(None, None, cn_to_int(m.group(1))))):
+        for m in pattern.finditer(text):
+            span = m.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            try:
+                ref = make(m)
+            except (KeyError, ValueError):
+                continue
+            if (ref.part is None or 1 <= ref.part <= 20) and ref.item is not None and 1 <= ref.item <= 999:
+                taken.append(span)
+                found.append((span[0], ref))
     refs: list[MeasureRef] = []
     for _, ref in sorted(found, key=lambda pair: pair[0]):
         if ref not in refs:

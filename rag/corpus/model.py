@@ -4,22 +4,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.corpus.deadlines import Deadline
+from rag.corpus.layout import ITEM_RE
+from rag.corpus.responsibility import Roles, split_responsibility
+from rag.corpus.validity import Validity
+
 
 @dataclass(frozen=True)
 class Measure:
-    """One measure: a numbered item, or a section that has no numbered items."""
+    """One measure: a numbered item (with its sub-items), or a section that has no numbered items."""
 
     doc: str  # document id, unique across the corpus (the file stem)
-    id: str  # canonical id within the document, e.g. 二(四)4 or 二(七)
+    id: str  # canonical id within the document: 二(四)4, 二(七), or 二4 where parts have no sections
     part: str  # 二
     part_title: str  # 全面提升企业全生命周期管理服务
-    section: str  # 四
+    section: str  # 四, or "" where the part has no sections
     section_title: str  # 获得用电用气用水
     item: int | None  # 4, or None for a section-level measure
-    text: str  # verbatim, responsibility clause included
-    units: tuple[str, ...]  # responsible units as the text names them
+    text: str  # verbatim, responsibility clause included; sub-items on their own lines
+    units: tuple[str, ...]  # every unit the clause names, the lead first (roles.flat)
     units_open: bool = False  # the list ended with 等 ("and others")
     line: int = 0  # 1-based line in the source file
+    roles: Roles = field(default_factory=Roles)  # the same units by role: lead, responsible, cooperating
+    deadlines: tuple[Deadline, ...] = ()  # time limits as written, in order
 
     @property
     def key(self) -> str:
@@ -28,14 +35,19 @@ class Measure:
 
     @property
     def section_path(self) -> str:
-        return f"{self.part}、{self.part_title} > ({self.section}){self.section_title}"
+        part = f"{self.part}、{self.part_title}"
+        return f"{part} > ({self.section}){self.section_title}" if self.section else part
+
+    @property
+    def heading(self) -> str:
+        """The nearest title above the measure: its section's, or its part's where there are no sections."""
+        return self.section_title if self.section else self.part_title
 
     @property
     def body(self) -> str:
         """The text without its leading number and its responsibility clause."""
-        from rag.corpus.parser import strip_item_number, split_responsibility
-
-        return split_responsibility(strip_item_number(self.text))[0]
+        numbered = ITEM_RE.match(self.text)
+        return split_responsibility(numbered.group(2) if numbered else self.text)[0]
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +62,9 @@ class Measure:
             "text": self.text,
             "units": list(self.units),
             "units_open": self.units_open,
+            "roles": self.roles.to_dict(),
+            "deadlines": [d.text for d in self.deadlines],
+            "deadline_dates": [d.to_dict() for d in self.deadlines],
         }
 
 
@@ -103,6 +118,9 @@ class Document:
     measures: tuple[Measure, ...]
     source: str = ""  # file name it was read from
     sha256: str = ""  # of the source bytes
+    validity: Validity = field(default_factory=Validity)  # from the closing lines; the sidecar fills gaps
+    closing: tuple[str, ...] = ()  # the lines after the last measure: validity, repeal, interpretation
+    attachments: tuple[str, ...] = ()  # 附件：1.…… as listed
 
     def measure(self, measure_id: str) -> Measure | None:
         for m in self.measures:

@@ -7,6 +7,8 @@ from rag.corpus.model import Measure
 
 
 def chunk_text(m: Measure) -> str:
+    if not m.section:  # a part's items directly: the part title once
+        return f"{m.part_title}：{m.body}"
     return f"{m.part_title}；{m.section_title}：{m.body}"
 
 

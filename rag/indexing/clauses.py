@@ -32,7 +32,7 @@ def clauses(m: Measure) -> list[str]:
     parts = [p for p in re.split(r"[。；;]", m.body) if len(p) >= MIN_CLAUSE]
     if len(parts) <= 1:
         parts = [p for p in re.split(r"[，,。；;]", m.body) if len(p) >= MIN_CLAUSE]
-    return [f"{m.section_title}：{p}" for p in parts]
+    return [f"{m.heading}：{p}" for p in parts]
 
 
 @dataclass

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rag.corpus import NoticeFormatError, parse_file, parse_notice
-from rag.corpus.parser import split_units
+from rag.corpus.responsibility import split_units
 
 NOTICE = Path(__file__).resolve().parents[2] / "corpus" / "jiading-2021-7.txt"
 
@@ -101,11 +101,13 @@ GOOD = """一、总则
 
 @pytest.mark.parametrize("text, line, words", [
     ("1.没有部分和节。(责任单位:区府办)\n", 1, "no part heading"),
-    ("一、总则\n1.没有节。(责任单位:区府办)\n", 2, "outside any section"),
-    ("一、总则\n(一)节。\n1.没有责任单位。\n", 3, "no (责任单位:…) clause"),
+    ("一、总则\n(一)节。\n1.有。(责任单位:区府办)\n2.在节外。(责任单位:区府办)\n二、分则\n(一)节。\n1.有。(责任单位:甲)\n"
+     "(二)节。\n1.一。(责任单位:甲)\n三、又一\n1.无节。(责任单位:乙)\n(一)节在条目后。(责任单位:乙)\n", 12, "after its items"),
+    ("一、总则\n(一)节。\n1.有。(责任单位:区府办)\n2.没有责任单位。\n", 4, "no (责任单位:…) clause"),
     ("一、总则\n(一)节。\n1.一。(责任单位:甲)\n3.三。(责任单位:乙)\n", 4, "out of order"),
-    ("一、总则\n(一)节。\n这一行什么也不是\n", 3, "unexpected line"),
-    ("一、总则\n(一)节,没有条目也没有责任单位。\n", 2, "neither numbered items"),
+    ("一、总则\n(一)节,没有条目也没有责任单位。\n(二)节。(责任单位:甲)\n", 2, "neither numbered items"),
+    ("一、总则\n(一)节。\n1.一。(责任单位:甲)\n这一行在条目之后\n", 4, "unexpected line"),
+    ("一、总则\n1.一。(责任单位:甲)\n本措施自2023年8月1日起施行。\n二、又一\n", 4, "after the closing lines"),
     ("一、总则\n(二)节。(责任单位:甲)\n", 2, "out of order"),
     ("一、总则\n(一)节。(责任单位:甲)\n三、跳过\n", 3, "numbered in order"),
 ])
