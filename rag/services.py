@@ -45,6 +45,7 @@ class Services:
         its new one aside with this, then installs it)."""
         cfg = self.settings.retrieval
         return HybridRetriever(corpus, self.embedder, index, cfg, self.settings.embedding.max_query_chars,
+                               today=self.settings.current_date,
                                remit=RemitIntent.load(self.embedder, cfg.remit_model))
 
     @cached_property

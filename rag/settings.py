@@ -3,6 +3,7 @@ RAG_ and `__` between levels: RAG_LLM__BACKEND=openai, RAG_SERVER__PORT=9000, RA
 """
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -59,6 +60,9 @@ class RetrievalSettings(BaseModel):
     clause_weight: float = 0.2
     # does a question naming a unit ask for its whole remit (rag/retrieval/remit.py); empty: the packaged model
     remit_model: Path | None = None
+    # fused scores of measures from expired or superseded notices are multiplied by this, so that a notice in
+    # force ranks first where both say the same; 1 turns the preference off, 0 hides old notices altogether
+    out_of_force_factor: float = Field(0.85, ge=0.0, le=1.0)
 
 
 class AnswerSettings(BaseModel):
@@ -122,12 +126,18 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     data_dir: Path = Path("data")
+    # the date on which a notice's validity is judged (rag/corpus/validity.py); empty: the system's date.
+    # Set it to replay an evaluation as of a past day.
+    today: date | None = None
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     vector_store: VectorStoreSettings = Field(default_factory=VectorStoreSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+
+    def current_date(self) -> date:
+        return self.today or date.today()
 
     @property
     def gguf_path(self) -> Path:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from html import escape
 from typing import Iterable
 
+from rag.corpus.citation import Citation
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
 
 
 def card_data(m: Measure) -> dict:
     """A measure in the shape of an answer's citation, so one card renders both."""
-    return {"id": m.id, "doc": m.doc, "units": list(m.units), "text": m.text, "section": m.section_path}
+    return Citation.of(m).model_dump()
 
 
 def unit_chips(units: Iterable[str], highlight: Iterable[str] = ()) -> str:

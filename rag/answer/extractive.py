@@ -3,12 +3,41 @@ quoted verbatim (so every figure is the notice's own). No model; instant."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol, Sequence
 
 from rag.corpus.model import Document, Measure
 from rag.corpus.units import UnitDirectory
 
 EnglishNames = dict[str, list[str]]  # unit → English renderings, from the notices' unit data
+
+
+class HasRoles(Protocol):
+    """Roles from the corpus (tuples) or a citation (lists): who leads, is responsible, cooperates."""
+
+    @property
+    def lead(self) -> Sequence[str]: ...
+    @property
+    def responsible(self) -> Sequence[str]: ...
+    @property
+    def cooperating(self) -> Sequence[str]: ...
+
+
+def roles_text(roles: HasRoles, open_list: bool = False, *, english: bool = False,
+               names: EnglishNames | None = None) -> str:
+    """责任单位：A、B where the notice names only responsible units (the Jiading layout); otherwise the lead
+    first: 牵头：A；配合：B、C. A list that ended with 等 keeps it."""
+    more = "等" if open_list and not english else ""
+    show = (lambda us: _units_en(us, names or {})) if english else (lambda us: "、".join(us))
+    if not roles.lead and not roles.cooperating:
+        if not roles.responsible:
+            return "Responsible units (责任单位): not named in the notice" if english else "责任单位：通知未列明"
+        return (f"Responsible units (责任单位): {show(roles.responsible)}" if english
+                else f"责任单位：{show(roles.responsible)}{more}")
+    labels = (("Lead (牵头)", "Responsible (责任)", "Cooperating (配合)") if english else ("牵头", "责任单位", "配合"))
+    lists = [(label, us) for label, us in zip(labels, (roles.lead, roles.responsible, roles.cooperating)) if us]
+    text = "; ".join(f"{label}: {show(us)}" for label, us in lists) if english else "；".join(
+        f"{label}：{show(us)}" for label, us in lists)
+    return text + more
 
 
 def english_names(units: UnitDirectory) -> EnglishNames:
@@ -21,6 +50,13 @@ def _units_en(units: list[str] | tuple[str, ...], names: EnglishNames) -> str:
         english = names.get(u) or names.get(u.split("(")[0])
         out.append(f"{u} ({english[0]})" if english else u)
     return ", ".join(out)
+
+
+def _contact(m: Measure, english: bool, names: EnglishNames) -> str | None:
+    """The best measure's units by role, where it has a lead or cooperating units; None for a plain list."""
+    if m.roles.only_responsible:
+        return None
+    return roles_text(m.roles, m.units_open, english=english, names=names)
 
 
 def contact_units(measures: list[Measure]) -> list[str]:
@@ -49,13 +85,21 @@ class _Phrases:
     contact: Callable[[list[str], str, str], str]  # (units to contact, best id, other ids)
     quoted: str
     units: Callable[[Measure], str]
+    by_role: Callable[[str, str, str], str]  # (the units by role, best id, other ids)
+    remit_roles: Callable[[str, dict[str, list[str]]], str]  # (unit asked about, role → ids)
+    no_units: Callable[[str, str], str]  # (best id, other ids): the notice names nobody
 
 
 _CHINESE = _Phrases(
     remit=lambda unit, n, ids: f"{unit}负责（或参与）以下{n}项措施：{ids}。",
     contact=lambda units, top, others: f"请联系：{'、'.join(units)}（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
     quoted="相关措施原文：",
-    units=lambda m: f"责任单位：{'、'.join(m.units)}{'等' if m.units_open else ''}",
+    units=lambda m: roles_text(m.roles, m.units_open),
+    by_role=lambda roles, top, others: f"请联系——{roles}（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
+    remit_roles=lambda unit, by: f"{unit}在以下措施中的职责——" + "；".join(
+        f"{label}{len(ids)}项：{'、'.join(ids)}" for label, ids in
+        (("牵头", by.get("lead", [])), ("负责", by.get("responsible", [])), ("配合", by.get("cooperating", []))) if ids) + "。",
+    no_units=lambda top, others: f"通知未列明该措施的责任单位（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
 )
 def _english(names: EnglishNames) -> _Phrases:
     return _Phrases(
@@ -63,7 +107,13 @@ def _english(names: EnglishNames) -> _Phrases:
         contact=lambda units, top, others: f"Contact: {_units_en(units, names)} — per measure {top}."
         + (f" See also {others}." if others else ""),
         quoted="The measures, quoted from the notice:",
-        units=lambda m: f"Responsible units (责任单位): {_units_en(m.units, names)}",
+        units=lambda m: roles_text(m.roles, m.units_open, english=True, names=names),
+        by_role=lambda roles, top, others: f"Contact — {roles} — per measure {top}." + (f" See also {others}." if others else ""),
+        remit_roles=lambda unit, by: f"{unit}'s part in the notice — " + "; ".join(
+            f"{label}: {', '.join(ids)}" for label, ids in
+            (("leads", by.get("lead", [])), ("responsible for", by.get("responsible", [])),
+             ("cooperates on", by.get("cooperating", []))) if ids) + ".",
+        no_units=lambda top, others: f"The notice names no unit for measure {top}." + (f" See also {others}." if others else ""),
     )
 
 
@@ -72,8 +122,19 @@ def compose(measures: list[Measure], documents: dict[str, Document], *, english:
     say = _english(names or {}) if english else _CHINESE
     label = {m.key: doc_label(m, documents) for m in measures}
     top, others = label[measures[0].key], "、".join(label[m.key] for m in measures[1:])
-    if unit_query:
+    asked = set(unit_query.split("、")) if unit_query else set()
+    by_role: dict[str, list[str]] = {}
+    for m in measures if unit_query else []:
+        role = next((r for u in asked if (r := m.roles.role_of(u))), "responsible")
+        by_role.setdefault(role, []).append(label[m.key])
+    if unit_query and set(by_role) - {"responsible"}:  # the unit leads or cooperates somewhere: say which
+        lead = say.remit_roles(unit_query, by_role)
+    elif unit_query:
         lead = say.remit(unit_query, len(measures), "、".join(label[m.key] for m in measures))
+    elif not measures[0].units:
+        lead = say.no_units(top, others)
+    elif (roles := _contact(measures[0], english, names or {})) is not None:
+        lead = say.by_role(roles, top, others)
     else:  # the best measure's units lead; the others' follow with their text
         lead = say.contact(contact_units(measures[:1]), top, others)
     lines = [lead, say.quoted]
@@ -89,9 +150,10 @@ def refusal(title: str, reason: str, related: list[Measure], hotline: str, *, en
     if english:
         text = f"本通知未涉及该问题。The notice does not cover this question ({reason}). Answers here come only from 《{title}》."
         if related:
-            text += " 可能相关 (possibly related): " + "; ".join(f"{m.id} ({_units_en(m.units, names or {})})" for m in related) + "."
+            text += " 可能相关 (possibly related): " + "; ".join(
+                f"{m.id} ({roles_text(m.roles, english=True, names=names)})" for m in related) + "."
         return text + (f" For other matters, call the {hotline}." if hotline else "")
     text = f"本通知未涉及该问题（{reason}）。本系统只依据《{title}》回答。"
     if related:
-        text += "可能相关：" + "；".join(f"措施{m.id}（责任单位：{'、'.join(m.units)}）" for m in related) + "。"
+        text += "可能相关：" + "；".join(f"措施{m.id}（{roles_text(m.roles)}）" for m in related) + "。"
     return text + (f"其他事项可拨打{hotline}咨询。" if hotline else "请换个问法，或咨询相关主管部门。")

@@ -3,23 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rag.corpus.model import Measure
+from rag.corpus.citation import Citation
 
-
-@dataclass
-class Citation:
-    id: str
-    doc: str
-    units: list[str]
-    text: str
-    section: str
-
-    @classmethod
-    def of(cls, m: Measure) -> "Citation":
-        return cls(m.id, m.doc, list(m.units), m.text, m.section_path)
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "doc": self.doc, "units": self.units, "text": self.text, "section": self.section}
+__all__ = ["Answer", "Citation"]
 
 
 @dataclass

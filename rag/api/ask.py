@@ -10,6 +10,7 @@ from sse_starlette import EventSourceResponse
 
 from rag.api.deps import services
 from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, check_text_limit, require_document
+from rag.corpus.citation import Citation
 from rag.services import Services
 
 router = APIRouter(tags=["ask"])
@@ -32,12 +33,7 @@ class AskRequest(BaseModel):
     doc: DocId | None = Field(None, description="limit to one document id")
 
 
-class CitationOut(BaseModel):
-    id: str
-    doc: str
-    units: list[str]
-    text: str
-    section: str
+CitationOut = Citation  # one shape for citations everywhere (rag/corpus/citation.py)
 
 
 class AskResponse(BaseModel):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rag.api.deps import services
 from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, TopK, check_text_limit, require_document
+from rag.corpus.citation import Citation
 from rag.services import Services
 
 router = APIRouter(tags=["search"])
@@ -20,13 +21,8 @@ class SearchRequest(BaseModel):
     doc: DocId | None = Field(None, description="limit to one document id; all documents when absent")
 
 
-class SearchHit(BaseModel):
-    id: str
+class SearchHit(Citation):
     score: float
-    text: str
-    units: list[str]
-    section: str
-    doc: str
 
 
 class SearchResponse(BaseModel):

@@ -26,5 +26,6 @@ def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHAR
     return {
         "query": name,
         "units": [u.name for u in found],
-        "measures": [svc.corpus.by_key[k].to_dict() | {"matched_unit": u.name} for u in found for k in u.measure_ids],
+        "measures": [svc.corpus.by_key[k].to_dict() | {"matched_unit": u.name, "role": u.roles.get(k, "responsible")}
+                     for u in found for k in u.measure_ids],
     }

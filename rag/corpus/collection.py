@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import date
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -84,6 +85,10 @@ class Corpus:
         for d in self.documents:
             h.update(f"{d.id}\0{d.sha256}\0".encode())
         return h.hexdigest()
+
+    def out_of_force(self, today: date) -> set[str]:
+        """Ids of the notices that are expired, superseded or not yet in force on `today`."""
+        return {d.id for d in self.documents if d.validity.status(today) != "in_force"}
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == doc_id), None)

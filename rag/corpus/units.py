@@ -60,13 +60,15 @@ class Unit:
     name: str
     aliases: list[str] = field(default_factory=list)
     measure_ids: list[str] = field(default_factory=list)  # measure keys (doc:id) in corpus order
+    roles: dict[str, str] = field(default_factory=dict)  # measure key → lead | responsible | cooperating
     related: list[str] = field(default_factory=list)  # other entries a search for this one also finds
     english: list[str] = field(default_factory=list)  # English renderings, from the notice's unit data
 
     def to_dict(self, *, keys: bool = False) -> dict:
         ids = self.measure_ids if keys else [k.split(":", 1)[1] for k in self.measure_ids]
+        roles = {(k if keys else k.split(":", 1)[1]): r for k, r in self.roles.items()}
         return {"name": self.name, "aliases": self.aliases, "english": self.english, "measure_ids": ids,
-                "related": self.related}
+                "roles": roles, "related": self.related}
 
 
 class UnitDirectory:
@@ -80,6 +82,7 @@ class UnitDirectory:
                 if (name, m.key) not in seen:
                     seen.add((name, m.key))
                     unit.measure_ids.append(m.key)
+                    unit.roles[m.key] = m.roles.role_of(name) or "responsible"
         known = set(self.units)
         self._aliases = {name: data.get(name, {}).get("aliases", []) for name in self.units}
         self._components = {name: _components(name, known) for name in self.units}

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from rag.api.ask import AskResponse, CitationOut, Turn
 from rag.api.fields import MAX_TOP_K, clean_text
 from rag.api.search import SearchHit
+from rag.answer.extractive import roles_text
 from rag.corpus.model import Measure
 from rag.services import Services
 
@@ -29,7 +30,8 @@ class UnitOut(BaseModel):
     name: str
     aliases: list[str] = Field(description="short or colloquial names people use")
     english: list[str] = Field(description="English renderings")
-    measure_ids: list[str] = Field(description="the measures that name the unit responsible")
+    measure_ids: list[str] = Field(description="the measures that name the unit")
+    roles: dict[str, str] = Field(default_factory=dict, description="measure id → lead | responsible | cooperating")
 
 
 class Units(BaseModel):
@@ -43,11 +45,11 @@ class UnitMeasures(BaseModel):
 
 
 def _measure(m: Measure) -> CitationOut:
-    return CitationOut(id=m.id, doc=m.doc, units=list(m.units), text=m.text, section=m.section_path)
+    return CitationOut.of(m)
 
 
 def measure_text(m: CitationOut | SearchHit) -> str:
-    return f"【{m.id}】{m.section}\n{m.text}\n责任单位：{'、'.join(m.units) or '未列明'}"
+    return f"【{m.id}】{m.section}\n{m.text}\n{roles_text(m.roles)}"
 
 
 class PolicyTools:

@@ -5,6 +5,7 @@ responsible units are written out even when the chat model phrased the answer.
 """
 from __future__ import annotations
 
+from rag.answer.extractive import roles_text
 from rag.answer.model import Answer, Citation
 
 
@@ -20,8 +21,7 @@ def sources(citations: list[Citation], with_doc: bool = False) -> str:
     lines = ["", "", "---", "", "**依据 / Sources**", ""]
     for c in citations:
         where = f"{c.doc} · " if with_doc else ""
-        units = "、".join(c.units) or "未列明 / not named"
-        lines.append(f"- **{c.id}**（{where}{c.section}）责任单位 / responsible: {units}")
+        lines.append(f"- **{c.id}**（{where}{c.section}）{roles_text(c.roles)}")
     return "\n".join(lines) + "\n"
 
 

@@ -115,4 +115,4 @@ def _new_id() -> str:
 
 
 def _citations(answer: Answer) -> list[CitationOut]:
-    return [CitationOut(**c.to_dict()) for c in answer.citations]
+    return list(answer.citations)

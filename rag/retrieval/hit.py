@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rag.corpus.citation import Citation
 from rag.corpus.model import Measure
 
 
@@ -14,6 +15,4 @@ class Hit:
     via: list[str] = field(default_factory=list)  # why it was retrieved: id, unit, dense, bm25
 
     def to_dict(self) -> dict:
-        m = self.measure
-        return {"id": m.id, "score": round(float(self.score), 6), "text": m.text, "units": list(m.units),
-                "section": m.section_path, "doc": m.doc}
+        return Citation.of(self.measure).model_dump() | {"score": round(float(self.score), 6)}

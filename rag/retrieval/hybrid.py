@@ -18,7 +18,9 @@ judgement reads: the answer layer never re-runs a search to decide whether to an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -79,8 +81,10 @@ def _along(rows: np.ndarray, members: np.ndarray, values: np.ndarray) -> np.ndar
 
 class HybridRetriever:
     def __init__(self, corpus: Corpus, embedder: Embedder, index: LoadedIndex, cfg: RetrievalSettings,
-                 max_dense_chars: int = 512, lexicon: Lexicon | None = None, remit: RemitIntent | None = None):
+                 max_dense_chars: int = 512, lexicon: Lexicon | None = None, remit: RemitIntent | None = None,
+                 today: Callable[[], date] = date.today):
         self.corpus, self.embedder, self.index, self.cfg = corpus, embedder, index, cfg
+        self.today = today  # validity is judged on this day's date (Settings.current_date)
         self.max_dense_chars = max_dense_chars  # e5 reads 512 tokens; a longer text only costs time
         self.measures = [corpus.by_key[k] for k in index.keys]
         self._pos = {m.key: i for i, m in enumerate(self.measures)}
@@ -90,6 +94,9 @@ class HybridRetriever:
                 self._by_unit.setdefault(u, []).append(i)
         prepare([u.name for u in corpus.units] + [a for u in corpus.units for a in u.aliases])
         docs, texts = [m.doc for m in self.measures], [chunk_text(m) for m in self.measures]
+        self._doc_names = sorted(set(docs))
+        self._doc_of_row = np.searchsorted(self._doc_names, docs) if docs else np.zeros(0, dtype=np.int64)
+        self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
         self.bm25 = KeywordIndex(tokenized(texts, tokenize, cfg.index_workers), docs)
         self.pinyin = KeywordIndex(tokenized(texts, pinyin_tokens, cfg.index_workers), docs)
         del texts
@@ -140,8 +147,18 @@ class HybridRetriever:
         fused = w * dense_s + (1 - w - wp) * bm25_s + wp * pinyin_s
         if plan.unit_names and not plan.unit_intent:
             fused = fused + cfg.unit_boost * self._has_unit(plan.unit_names, rows)
+        if cfg.out_of_force_factor < 1.0 and len(rows):  # prefer the notices in force
+            fused = np.where(self._in_force()[self._doc_of_row[rows]], fused, fused * cfg.out_of_force_factor)
         return Candidates(rows, fused, np.asarray(whole, dtype=np.float64), bm25,
                           self._evidence(d_rows, d_scores, b_rows, b_scores, p_scores, q, doc))
+
+    def _in_force(self) -> np.ndarray:
+        """Per document (in `_doc_names` order), whether it is in force today; worked out once a day."""
+        today = self.today()
+        if self._force is None or self._force[0] != today:
+            stale = self.corpus.out_of_force(today)
+            self._force = (today, np.array([d not in stale for d in self._doc_names], dtype=bool))
+        return self._force[1]
 
     def _has_unit(self, names, rows: np.ndarray) -> np.ndarray:
         """1.0 for each of `rows` whose measure names one of `names` as responsible, else 0.0."""
