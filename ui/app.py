@@ -47,6 +47,15 @@ CSS = """
 .rag-doc-title { font-weight: 700; font-size: 1.05em; }
 .rag-doc-meta { color: #6b7280; font-size: 0.9em; margin-bottom: 6px; }
 #rag-copy-status { color: #065f46; min-height: 1.2em; }
+.rag-role-lead .rag-unit { background: #dbeafe; color: #1e3a8a; border-color: #93c5fd; font-weight: 600; }
+.rag-deadlines { margin-top: 4px; }
+.rag-deadline { display: inline-block; background: #fff7ed; color: #9a3412; border: 1px solid #fdba74; border-radius: 12px;
+                padding: 0 8px; margin: 2px 4px 2px 0; font-size: 0.9em; }
+.rag-due { color: #6b7280; font-size: 0.85em; }
+.rag-deadline-table { border-collapse: collapse; width: 100%; }
+.rag-deadline-table th, .rag-deadline-table td { border-bottom: 1px solid #e5e7eb; padding: 6px; text-align: left; vertical-align: top; }
+.rag-validity { margin-left: 6px; }
+.rag-expired, .rag-superseded { color: #b91c1c; font-weight: 600; }
 """
 HEAD = '<meta name="description" content="营商环境政策问答：引用措施编号与责任单位">'
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gradio as gr
 
 from rag.corpus.model import Measure
+from rag.corpus.validity import parse_date
 from rag.services import Services
 from ui import render
 
@@ -63,8 +64,13 @@ def build(svc: Services) -> None:
                                        info="同一单位的不同写法一并列出", elem_id="rag-unit")
                     unit_html = gr.HTML('<div class="rag-empty">选择一个单位，查看它负责的全部措施。</div>',
                                         elem_id="rag-unit-measures")
+                with gr.Tab("时限", id="deadlines"):
+                    with gr.Row():
+                        due_unit = gr.Dropdown(unit_choices(svc), value=None, label="单位（可不选）", elem_id="rag-due-unit")
+                        due_before = gr.Textbox(label="到期不晚于（如 2022-06-30，可不填）", elem_id="rag-due-before")
+                    due_html = gr.HTML(render.deadline_view(corpus), elem_id="rag-deadlines")
                 with gr.Tab("通知目录", id="tree"):
-                    gr.HTML(render.notice_tree(corpus), elem_id="rag-tree")
+                    gr.HTML(render.notice_tree(corpus, svc.settings.current_date()), elem_id="rag-tree")
         with gr.Column(scale=2, elem_id="rag-draft-col"):
             gr.Markdown("### 答复草稿\n勾选要写入答复的措施，复制后可直接读给企业或粘贴到回复中。")
             picked = gr.CheckboxGroup([], label="写入答复的措施", elem_id="rag-draft-pick")
@@ -87,6 +93,16 @@ def build(svc: Services) -> None:
         html, measures = render.unit_view(corpus, name)
         keys = [m.key for m in measures]
         return html, gr.update(choices=draft_choices(measures), value=keys), compose(keys, f"{name}负责的事项"), f"{name}负责的事项"
+
+    def on_deadlines(name: str | None, before: str):
+        day = parse_date(before or "")
+        if (before or "").strip() and day is None:
+            return '<div class="rag-empty">日期写成 2022-06-30 或 2022年6月30日。</div>'
+        return render.deadline_view(corpus, name or None, day)
+
+    due_unit.change(on_deadlines, [due_unit, due_before], due_html, queue=False, show_progress="hidden")
+    due_before.change(on_deadlines, [due_unit, due_before], due_html, queue=False, trigger_mode="always_last",
+                      show_progress="hidden")
 
     # .change, not .input: Gradio 6 raises `input` from keydown, which pasting and some Chinese input methods
     # never send. queue=False makes each a plain request; always_last drops stale ones while one runs.

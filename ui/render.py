@@ -5,8 +5,11 @@ user text goes through `escape` because the chat and the HTML panels render mark
 """
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Iterable
+
+from rag.answer.extractive import roles_text
 
 from rag.corpus.citation import Citation
 from rag.corpus.collection import Corpus
@@ -23,15 +26,32 @@ def unit_chips(units: Iterable[str], highlight: Iterable[str] = ()) -> str:
     return "".join(f'<span class="rag-unit{" rag-unit-hit" if u in marked else ""}">{escape(u)}</span>' for u in units)
 
 
-def measure_card(c: dict, *, highlight: Iterable[str] = (), extra: str = "") -> str:
-    """One measure: its id, where it sits in the notice, its full text and its responsible units."""
+def units_block(c: dict, highlight: Iterable[str] = ()) -> str:
+    """The units by role — 牵头, then 责任单位, then 配合 — or one 责任单位 row where all are responsible."""
+    roles = c.get("roles") or {}
     units = c.get("units") or []
+    if not units:
+        return ""
+    if not roles.get("lead") and not roles.get("cooperating"):
+        return f'<div class="rag-units"><span class="rag-units-label">责任单位：</span>{unit_chips(units, highlight)}</div>'
+    rows = [(label, roles.get(key) or []) for label, key in (("牵头", "lead"), ("责任单位", "responsible"), ("配合", "cooperating"))]
+    return "".join(f'<div class="rag-units rag-role-{key}"><span class="rag-units-label">{label}：</span>{unit_chips(us, highlight)}</div>'
+                   for (label, us), key in zip(rows, ("lead", "responsible", "cooperating")) if us)
+
+
+def deadline_chips(deadlines: Iterable[str]) -> str:
+    chips = "".join(f'<span class="rag-deadline">{escape(d)}</span>' for d in deadlines)
+    return f'<div class="rag-deadlines"><span class="rag-units-label">时限：</span>{chips}</div>' if chips else ""
+
+
+def measure_card(c: dict, *, highlight: Iterable[str] = (), extra: str = "") -> str:
+    """One measure: its id, where it sits in the notice, its full text, its units by role and its time limits."""
     return (
         f'<div class="rag-card" data-measure="{escape(c.get("id", ""))}">'
         f'<div class="rag-card-head"><span class="rag-id">{escape(c.get("id", ""))}</span>'
         f'<span class="rag-section">{escape(c.get("section", ""))}</span>{extra}</div>'
         f'<div class="rag-text">{escape(c.get("text", ""))}</div>'
-        + (f'<div class="rag-units"><span class="rag-units-label">责任单位：</span>{unit_chips(units, highlight)}</div>' if units else "")
+        + units_block(c, highlight) + deadline_chips(c.get("deadlines") or [])
         + "</div>"
     )
 
@@ -111,14 +131,34 @@ def unit_view(corpus: Corpus, name: str) -> tuple[str, list[Measure]]:
     return '<div class="rag-list">' + "".join(blocks) + "</div>", measures
 
 
-def notice_tree(corpus: Corpus) -> str:
+_STATUS = {"expired": "已失效", "superseded": "已废止", "not_yet": "尚未施行", "in_force": "现行有效"}
+
+
+def validity_line(d, today: date) -> str:
+    """施行 and 有效期 as the notice (or its sidecar) gives them, and whether it is in force today."""
+    v = d.validity
+    parts = []
+    if v.effective_from:
+        parts.append(f"{v.effective_from.isoformat()} 起施行")
+    if v.effective_until:
+        parts.append(f"有效期至 {v.effective_until.isoformat()}")
+    if v.superseded_by:
+        parts.append(f"已被 {v.superseded_by} 替代")
+    status = v.status(today)
+    if not parts and status == "in_force":
+        return ""
+    return f'<span class="rag-validity rag-{status}">{escape("，".join(parts))}（{_STATUS[status]}）</span>'
+
+
+def notice_tree(corpus: Corpus, today: date | None = None) -> str:
     """Each notice as nested <details>: part → section → measure, closed so the whole outline fits."""
+    today = today or date.today()
     out = []
     for d in corpus.documents:
         h = d.header
         meta = "　".join(escape(x) for x in (h.doc_number, h.date, h.publisher) if x)
         out.append(f'<div class="rag-doc"><div class="rag-doc-title">{escape(h.title or d.id)}</div>'
-                   f'<div class="rag-doc-meta">{meta}　共 {len(d.measures)} 条措施</div>')
+                   f'<div class="rag-doc-meta">{meta}　共 {len(d.measures)} 条措施　{validity_line(d, today)}</div>')
         parts: dict[tuple[str, str], dict[tuple[str, str], list[Measure]]] = {}
         for m in d.measures:
             parts.setdefault((m.part, m.part_title), {}).setdefault((m.section, m.section_title), []).append(m)
@@ -126,6 +166,9 @@ def notice_tree(corpus: Corpus) -> str:
             n = sum(len(ms) for ms in sections.values())
             out.append(f'<details class="rag-part"><summary>{escape(part)}、{escape(ptitle)}（{n} 条）</summary>')
             for (sec, stitle), ms in sections.items():
+                if not sec:  # a part's own items: no section level to open
+                    out.extend(measure_card(card_data(m)) for m in ms)
+                    continue
                 out.append(f'<details class="rag-sec"><summary>({escape(sec)}){escape(stitle)}（{len(ms)} 条）</summary>')
                 out.extend(measure_card(card_data(m)) for m in ms)
                 out.append("</details>")
@@ -153,8 +196,44 @@ def reply_text(measures: list[Measure], corpus: Corpus, topic: str = "") -> str:
     head = f"关于“{topic.strip()}”，{source}中的相关措施如下：" if topic.strip() else f"{source}中的相关措施如下："
     lines = [head]
     for i, m in enumerate(measures, 1):
-        where = f"{m.part_title} > {m.section_title}" if len(docs) == 1 else f"{source_name(corpus, m.doc)} {m.part_title} > {m.section_title}"
+        path = f"{m.part_title} > {m.section_title}" if m.section else m.part_title
+        where = path if len(docs) == 1 else f"{source_name(corpus, m.doc)} {path}"
         lines.append(f"{i}. 第{m.id}条（{where}）：{m.body}")
-        units = "、".join(m.units) + ("等" if m.units_open else "")
-        lines.append(f"   责任单位：{units or '（未写明）'}")
+        lines.append(f"   {roles_text(m.roles, m.units_open)}")
+        if m.deadlines:
+            lines.append(f"   时限：{'、'.join(d.text for d in m.deadlines)}")
     return "\n".join(lines)
+
+
+def deadline_rows(corpus: Corpus, unit: str | None = None, before: date | None = None) -> list[tuple[Measure, list]]:
+    """Measures with time limits (of a unit and its variants, when one is chosen), each with the limits
+    that are due by `before` (dated ones only) or all of them."""
+    keys: set[str] | None = None
+    if unit:
+        keys = {k for u in corpus.units.find(unit) for k in u.measure_ids}
+    rows = []
+    for m in corpus.measures:
+        if keys is not None and m.key not in keys:
+            continue
+        due = [d for d in m.deadlines if before is None or (d.by is not None and d.by <= before)]
+        if due:
+            rows.append((m, due))
+    return rows
+
+
+def deadline_view(corpus: Corpus, unit: str | None = None, before: date | None = None) -> str:
+    """The 时限 view: a table of every time limit as written, with its last day where the text fixes one,
+    its measure and its units by role."""
+    rows = deadline_rows(corpus, unit, before)
+    if not rows:
+        who = f"“{unit}”" if unit else "所选范围"
+        return f'<div class="rag-empty">{escape(who)}没有{"该日期前到期的" if before else "写明时限的"}任务。</div>'
+    body = []
+    for m, due in rows:
+        limits = "<br>".join(escape(d.text) + (f'<span class="rag-due">（{d.by.isoformat()}前）</span>' if d.by else "")
+                             for d in due)
+        where = escape(m.id if len(corpus.documents) == 1 else f"{source_name(corpus, m.doc)} {m.id}")
+        body.append(f'<tr><td class="rag-id">{where}</td><td>{limits}</td><td>{escape(m.body)}</td>'
+                    f'<td>{escape(roles_text(m.roles, m.units_open))}</td></tr>')
+    return ('<table class="rag-deadline-table"><thead><tr><th>措施</th><th>时限</th><th>内容</th><th>单位</th></tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')

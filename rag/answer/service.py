@@ -8,16 +8,19 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
-from rag.answer import extractive
+from rag.answer import deadlines, extractive
 from rag.answer.followup import resolve, sanitize
 from rag.answer.guard import Guard, split_sentences
 from rag.answer.header import header_answer, header_field
 from rag.answer.model import Answer, Citation
+from rag.answer.notices import validity_warnings
 from rag.answer.prompt import build_messages
 from rag.answer.rewrite import QueryRewriter
 from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
 from rag.corpus.collection import Corpus
+from rag.corpus.deadlines import find_deadlines
+from rag.corpus.model import Measure
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
@@ -73,6 +76,17 @@ class Answerer:
             yield self._done(Answer(text, [], False, "extractive", [], notes, {"search": 0.0, "answer": time.perf_counter() - started}))
             return
 
+        listed = self._deadline_listing(query, doc, english)
+        if listed is not None:
+            text, measures = listed
+            warnings = self._warnings(measures, english)
+            text = "\n".join([*warnings, text])
+            yield from self._emit(text)
+            yield self._done(Answer(text, [Citation.of(m) for m in measures], False, "extractive",
+                                    [m.id for m in measures], notes + warnings,
+                                    {"search": 0.0, "answer": time.perf_counter() - started}))
+            return
+
         context = self.context(query, mode, doc, english)
         hits, verdict, plan = context.hits, context.verdict, context.plan
         if context.rewritten:
@@ -97,9 +111,13 @@ class Answerer:
         use_model = self.chat is not None and mode in ("auto", "llm") and unit_query is None
         if mode == "llm" and self.chat is None:
             notes.append("没有可用的对话模型，已改为摘录式回答")
-        text, used = fallback, "extractive"
+        warnings = self._warnings(chosen, english)  # a notice out of force says so first
+        notes += warnings
+        lead = "".join(w + "\n" for w in warnings)
+        text, used = lead + fallback, "extractive"
         if use_model:
-            text, used, model_notes = yield from self._model_answer(query, chosen, history, english, fallback, strict=mode == "llm")
+            text, used, model_notes = yield from self._model_answer(query, chosen, history, english, fallback,
+                                                                    strict=mode == "llm", lead=lead)
             notes += model_notes
         else:
             yield from self._emit(text)
@@ -125,10 +143,11 @@ class Answerer:
                 hits = second.hits or hits
         return Context(plan, hits, verdict, rewritten)
 
-    def _model_answer(self, question, chosen, history, english, fallback, strict):
-        """Stream the authoritative part (measures, units) at once, then the model's checked sentences."""
+    def _model_answer(self, question, chosen, history, english, fallback, strict, lead=""):
+        """Stream the authoritative part (measures, units) at once, then the model's checked sentences.
+        `lead` (validity warnings) opens the answer whichever way it ends."""
         cfg = self.settings.llm
-        preface = fallback.split("\n")[0] + "\n"
+        preface = lead + fallback.split("\n")[0] + "\n"
         yield from self._emit(preface)
         guard = Guard(self.corpus, chosen, question)
         held: list[str] = []  # sentences withheld until the model shows it is answering from the measures
@@ -170,13 +189,43 @@ class Answerer:
         if problems:
             log.info("model answer rejected: %s; raw: %r", problems, body + "".join(held) + buffer)
             yield {"event": "replace"}
-            yield from self._emit(fallback)
-            return fallback, "extractive", ["模型回答未通过核验或未完成，已改为摘录式回答：" + "；".join(problems)]
+            yield from self._emit(lead + fallback)
+            return lead + fallback, "extractive", ["模型回答未通过核验或未完成，已改为摘录式回答：" + "；".join(problems)]
         body += "".join(held)
         yield from self._emit("".join(held))
         tail = "\n" + "\n".join(fallback.split("\n")[1:])  # the quoted measures and their units, from the data
         yield from self._emit(tail)
         return preface + body + tail, "llm", []
+
+    def _warnings(self, measures: list[Measure], english: bool) -> list[str]:
+        return validity_warnings([m.doc for m in measures], self.settings.current_date(), self.documents,
+                                 english=english)
+
+    def _deadline_listing(self, query: str, doc: str | None, english: bool) -> tuple[str, list[Measure]] | None:
+        """A unit's time-limited tasks, or every task due by a date the question names, from the deadline
+        data; None when the question is not such a listing (a question about one measure's time limit is
+        answered by search, which quotes the measure)."""
+        if not deadlines.asks_deadlines(query):
+            return None
+        plan = self.retriever.plan(query, doc)
+        if plan.referenced:
+            return None
+        asked = find_deadlines(query)
+        before = max((d.by for d in asked if d.by is not None), default=None)
+        if plan.unit_names:
+            keys = dict.fromkeys(k for name in sorted(plan.unit_names) for k in self.corpus.units.get(name).measure_ids)
+            pool = [self.corpus.by_key[k] for k in keys]
+            unit = "、".join(sorted(plan.unit_names, key=len)[:1]) if len(plan.unit_names) == 1 else "、".join(
+                sorted({u for u in plan.unit_names if not any(u != o and u in o for o in plan.unit_names)}))
+        elif before is not None:
+            pool, unit = list(self.corpus.measures), None
+        else:
+            return None
+        pool = [m for m in pool if doc is None or m.doc == doc]
+        found = deadlines.with_deadlines(pool, before)[: self.settings.retrieval.max_top_k]
+        label = {m.key: extractive.doc_label(m, self.documents) for m in found}
+        roles = lambda m: extractive.roles_text(m.roles, m.units_open, english=english, names=self.english_names)  # noqa: E731
+        return deadlines.compose(unit, found, label, roles, english=english), found
 
     def _emit(self, text: str) -> Iterator[dict]:
         for line in text.splitlines(keepends=True):  # line by line, so composed answers stream too

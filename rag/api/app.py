@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from rag import __version__
-from rag.api import admin, ask, errors, measures, search, units
+from rag.api import admin, ask, deadlines, errors, measures, search, units
 from rag.api.api_keys import ApiKeys
 from rag.api.ratelimit import AskRateLimit
 from rag.mcp_server.http import McpEndpoint
@@ -47,7 +47,7 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
                 "measures": len(svc.corpus.measures), "index": svc.index.manifest.get("built_at", ""),
                 "search_workers": getattr(svc.searcher, "running", 0)}
 
-    for module in (search, ask, measures, units, admin):
+    for module in (search, ask, measures, deadlines, units, admin):
         app.include_router(module.router)
     from rag.feedback.router import router as feedback_router
     from rag.openai_compat.router import router as openai_router

@@ -19,7 +19,7 @@ def list_measures(svc: Annotated[Services, Depends(services)], doc: DocFilter = 
 
 
 @router.get("/api/measures/{measure_id}", responses={404: {"description": "no such measure or document"}})
-def get_measure(measure_id: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="二(四)4, 二（四）4, 二.4.4, 第二部分第四节第4条, or doc:id")],
+def get_measure(measure_id: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="二(四)4, 二（四）4, 二.4.4, 第二部分第四节第4条, 二4, 第4条 (when unique), or doc:id")],
                 svc: Annotated[Services, Depends(services)], doc: DocFilter = None) -> dict:
     require_document(svc, doc)
     found = svc.corpus.lookup(measure_id, doc)
@@ -33,4 +33,9 @@ def get_measure(measure_id: Annotated[str, Path(min_length=1, max_length=MAX_ID_
 
 @router.get("/api/documents")
 def list_documents(svc: Annotated[Services, Depends(services)]) -> list[dict]:
-    return [{"id": d.id, "source": d.source, "measures": len(d.measures), **d.header.to_dict()} for d in svc.corpus.documents]
+    """Each notice: its header, and its validity on today's date (effective_from, effective_until,
+    superseded_by; status: in_force, expired, superseded or not_yet), its closing lines and attachments."""
+    today = svc.settings.current_date()
+    return [{"id": d.id, "source": d.source, "measures": len(d.measures), **d.header.to_dict(),
+             **d.validity.to_dict(today), "closing": list(d.closing), "attachments": list(d.attachments)}
+            for d in svc.corpus.documents]

@@ -71,3 +71,33 @@ def test_reply_text_is_ready_to_read(corpus):
     assert lines[3].startswith("2. 第二(五)2条")
     assert not re.search(r"\(责任单位", text)  # the clause is said once, in its own line
     assert render.reply_text([], corpus, "x") == ""
+
+
+def test_cards_show_units_by_role_and_time_limits():
+    from pathlib import Path
+
+    from rag.corpus.collection import Corpus
+
+    layouts = Corpus.load(Path(__file__).parents[1] / "fixtures" / "notices" / "layouts")
+    m = layouts.document("donghai-2023-5").measure("一1")
+    html = render.measure_card(render.card_data(m))
+    assert 'rag-role-lead' in html and "牵头：" in html and "配合：" in html and "1个工作日内" in html
+    reply = render.reply_text([m], layouts)
+    assert "牵头：区市场监管局；配合：区税务局、区公安分局" in reply and "时限：1个工作日内" in reply
+
+
+def test_the_deadline_view_filters_by_unit_and_date():
+    from datetime import date
+    from pathlib import Path
+
+    from rag.corpus.collection import Corpus
+
+    layouts = Corpus.load(Path(__file__).parents[1] / "fixtures" / "notices" / "layouts")
+    assert [m.id for m, _ in render.deadline_rows(layouts, "县经信局")] == ["一2", "三5"]
+    due = render.deadline_rows(layouts, before=date(2022, 6, 30))
+    assert [(m.id, [d.text for d in ds]) for m, ds in due] == [("一(一)", ["2022年6月底前"]), ("二(一)", ["2022年6月前"])]
+    html = render.deadline_view(layouts, before=date(2022, 6, 30))
+    assert "2022-06-30前" in html and "<table" in html
+    assert "没有" in render.deadline_view(layouts, "县统计局", date(2020, 1, 1))
+    tree = render.notice_tree(layouts, date(2026, 12, 1))
+    assert "已失效" in tree and "已废止" in tree
