@@ -96,6 +96,28 @@ def cmd_measures(args) -> int:
     return 0
 
 
+def cmd_deadlines(args) -> int:
+    from rag.corpus.schedule import UnknownUnit, due
+    from rag.corpus.validity import parse_date
+
+    before = parse_date(args.before) if args.before else None
+    if args.before and before is None:
+        print(f"--before: not a date: {args.before!r} (write 2022-06-30)", file=sys.stderr)
+        return 2
+    try:
+        items = due(_services().corpus, unit=args.unit, before=before, doc=args.doc)
+    except UnknownUnit:
+        print(f"no unit {args.unit!r}; `rag measures` lists the units of every measure", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=1))
+        return 0
+    for i in items:
+        by = i.deadline.by.isoformat() if i.deadline.by else "-"
+        print(f"{i.measure.doc}:{i.measure.id}\t{i.deadline.text}\t{by}\t{'、'.join(i.measure.units)}")
+    return 0
+
+
 def cmd_index_build(args) -> int:
     from rag.indexing.store import load_index, rebuild
 
@@ -232,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--doc")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_measures)
+
+    s = sub.add_parser("deadlines", help="time limits as written, with the last day each allows (GET /api/deadlines)")
+    s.add_argument("--before", help="only dated limits on or before this day: 2022-06-30")
+    s.add_argument("--unit", help="only measures this unit leads, is responsible for or cooperates on")
+    s.add_argument("--doc")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_deadlines)
 
     s = sub.add_parser("index", help="index maintenance")
     isub = s.add_subparsers(dest="index_command", required=True)

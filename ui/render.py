@@ -12,6 +12,7 @@ from typing import Iterable
 from rag.answer.extractive import roles_text
 
 from rag.corpus.citation import Citation
+from rag.corpus import schedule
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
 
@@ -208,17 +209,10 @@ def reply_text(measures: list[Measure], corpus: Corpus, topic: str = "") -> str:
 def deadline_rows(corpus: Corpus, unit: str | None = None, before: date | None = None) -> list[tuple[Measure, list]]:
     """Measures with time limits (of a unit and its variants, when one is chosen), each with the limits
     that are due by `before` (dated ones only) or all of them."""
-    keys: set[str] | None = None
-    if unit:
-        keys = {k for u in corpus.units.find(unit) for k in u.measure_ids}
-    rows = []
-    for m in corpus.measures:
-        if keys is not None and m.key not in keys:
-            continue
-        due = [d for d in m.deadlines if before is None or (d.by is not None and d.by <= before)]
-        if due:
-            rows.append((m, due))
-    return rows
+    try:
+        return schedule.by_measure(schedule.due(corpus, unit=unit, before=before))
+    except schedule.UnknownUnit:
+        return []
 
 
 def deadline_view(corpus: Corpus, unit: str | None = None, before: date | None = None) -> str:

@@ -8,8 +8,6 @@ any notice's readers say about deadlines, not what one notice covers.
 from __future__ import annotations
 
 import re
-from datetime import date
-
 from rag.corpus.model import Measure
 
 _ASKS = re.compile(
@@ -26,13 +24,6 @@ def asks_deadlines(question: str) -> bool:
     """A question asking for a list of time-limited tasks (哪些…时限, list the deadlines), not for the time
     limit of one thing (办执照要多久 is answered by search, which quotes the measure)."""
     return bool(_ASKS.search(question)) and bool(_LISTING.search(question))
-
-
-def with_deadlines(measures: list[Measure], before: date | None = None) -> list[Measure]:
-    """The measures that carry a time limit; with `before`, those with a dated limit on or before it."""
-    if before is None:
-        return [m for m in measures if m.deadlines]
-    return [m for m in measures if any(d.by is not None and d.by <= before for d in m.deadlines)]
 
 
 def compose(unit: str | None, measures: list[Measure], label: dict[str, str], roles_line, *, english: bool) -> str:

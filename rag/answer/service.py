@@ -18,6 +18,7 @@ from rag.answer.prompt import build_messages
 from rag.answer.rewrite import QueryRewriter
 from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
+from rag.corpus import schedule
 from rag.corpus.collection import Corpus
 from rag.corpus.deadlines import find_deadlines
 from rag.corpus.model import Measure
@@ -212,17 +213,17 @@ class Answerer:
             return None
         asked = find_deadlines(query)
         before = max((d.by for d in asked if d.by is not None), default=None)
-        if plan.unit_names:
-            keys = dict.fromkeys(k for name in sorted(plan.unit_names) for k in self.corpus.units.get(name).measure_ids)
-            pool = [self.corpus.by_key[k] for k in keys]
-            unit = "、".join(sorted(plan.unit_names, key=len)[:1]) if len(plan.unit_names) == 1 else "、".join(
-                sorted({u for u in plan.unit_names if not any(u != o and u in o for o in plan.unit_names)}))
+        if plan.unit_names:  # the shortest name the question wrote stands for the unit and its variants
+            unit: str | None = min(plan.unit_names, key=len)
         elif before is not None:
-            pool, unit = list(self.corpus.measures), None
+            unit = None
         else:
             return None
-        pool = [m for m in pool if doc is None or m.doc == doc]
-        found = deadlines.with_deadlines(pool, before)[: self.settings.retrieval.max_top_k]
+        try:
+            items = schedule.due(self.corpus, unit=unit, before=before, doc=doc)
+        except schedule.UnknownUnit:
+            return None
+        found = [m for m, _ in schedule.by_measure(items)][: self.settings.retrieval.max_top_k]
         label = {m.key: extractive.doc_label(m, self.documents) for m in found}
         roles = lambda m: extractive.roles_text(m.roles, m.units_open, english=english, names=self.english_names)  # noqa: E731
         return deadlines.compose(unit, found, label, roles, english=english), found

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from rag.api.deps import services
 from rag.api.fields import MAX_ID_CHARS, DocId, require_document
+from rag.corpus.schedule import UnknownUnit, due
 from rag.services import Services
 
 router = APIRouter(tags=["measures"])
@@ -26,25 +27,7 @@ def list_deadlines(
     """One row per time limit: the limit as written, its kind (date, duration, recurring), the last day it
     allows where the text fixes one, and its measure with the units by role."""
     require_document(svc, doc)
-    corpus = svc.corpus
-    roles: dict[str, str] = {}  # measure key → the unit's role, when a unit is asked about
-    if unit is not None:
-        found = corpus.units.find(unit)
-        if not found:
-            raise HTTPException(404, f"no unit {unit!r}; GET /api/units lists them")
-        for u in found:
-            for key in u.measure_ids:
-                roles.setdefault(key, u.roles.get(key, "responsible"))
-    rows = []
-    for m in corpus.measures:
-        if (doc is not None and m.doc != doc) or (unit is not None and m.key not in roles):
-            continue
-        for d in m.deadlines:
-            if before is not None and (d.by is None or d.by > before):
-                continue
-            row = {"doc": m.doc, "id": m.id, **d.to_dict(), "measure": m.body, "section": m.section_path,
-                   "units": list(m.units), "roles": m.roles.to_dict()}
-            if unit is not None:
-                row["role"] = roles[m.key]
-            rows.append(row)
-    return rows
+    try:
+        return [item.to_dict() for item in due(svc.corpus, unit=unit, before=before, doc=doc)]
+    except UnknownUnit:
+        raise HTTPException(404, f"no unit {unit!r}; GET /api/units lists them") from None
