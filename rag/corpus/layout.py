@@ -1,6 +1,7 @@
 """What a line of a notice is: a part `一、`, a section `（一）`, an item `1.`, a sub-item `（1）`, or a closing
 line (validity, repeal, interpretation, attachments). The parser and the .docx/HTML readers share these,
 so that what a reader keeps is what the parser can read."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,10 @@ ITEM_RE = re.compile(r"^(\d+)\s*[.、．]\s*(.+)$", re.S)  # re.S: an item's tex
 SUBITEM_RE = re.compile(r"^(?:[(（]\d+[)）]|[①②③④⑤⑥⑦⑧⑨⑩])\s*\S")
 DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # 本措施自2023年8月1日起施行… · 本方案自印发之日起实施 · 有效期至… · 本办法由区发改委负责解释 · 原《…》同时废止 · 附件：
+# 本措施自…起施行 · 本任务清单自印发之日起施行 · 本办法有效期至… · 本意见由区发改委负责解释 · 原《…》同时废止 · 附件：
+# The opening 本… names the document by whatever it calls itself (措施, 方案, 任务清单…), so any name will do.
 CLOSING_RE = re.compile(
-    r"^(?:本[\u4e00-\u9fff]{0,12}?(?:措施|办法|方案|通知|意见|规定|细则|政策|计划|要点|规则)[^。]{0,40}?"
-    r"(?:自[^。]{0,20}?起[^。]{0,6}?(?:施行|实施|执行|生效)|有效期|负责解释|解释)"
+    r"^(?:本[\u4e00-\u9fff]{1,15}?(?:自[^。]{0,20}?起[^。]{0,6}?(?:施行|实施|执行|生效)|有效期|由[^。]{1,30}?负责解释|解释权)"
     r"|自[^。]{0,20}?起(?:施行|实施|执行|生效)|有效期(?:至|为|[0-9一二两三四五]+年)"
     r"|(?:原|同时)《.+》.*(?:废止|停止执行)|附件\s*[:：\d一二三四五])"
 )
@@ -29,5 +31,10 @@ def is_closing(line: str) -> bool:
 
 def structural(line: str) -> bool:
     """A line that belongs to the notice's body: what a reader must keep after the last measure."""
-    return bool(PART_RE.match(line) or SECTION_RE.match(line) or ITEM_RE.match(line) or SUBITEM_RE.match(line)
-                or is_closing(line))
+    return bool(
+        PART_RE.match(line)
+        or SECTION_RE.match(line)
+        or ITEM_RE.match(line)
+        or SUBITEM_RE.match(line)
+        or is_closing(line)
+    )

@@ -123,3 +123,24 @@ def test_a_sidecar_with_an_unknown_key_names_the_file(tmp_path):
     (tmp_path / "a.meta.yaml").write_text("valid_until: 2025-01-01\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"a\.meta\.yaml: unknown keys"):
         Corpus.load(tmp_path)
+
+
+OTHERS = Path(__file__).parents[1] / "fixtures" / "notices" / "written-by-others"
+
+
+def test_notices_written_by_someone_who_had_not_read_the_parser():
+    """Five notices and their answer key (expected.json), written from notice-formats.md alone by a helper
+    that never saw this code: every measure, unit, role, deadline and validity date must match."""
+    import json
+
+    expected = json.loads((OTHERS / "expected.json").read_text(encoding="utf-8"))
+    corpus = Corpus.load(OTHERS)
+    for doc_id, want in expected.items():
+        doc = corpus.document(doc_id)
+        got = [{"id": m.id, "lead": list(m.roles.lead), "responsible": list(m.roles.responsible),
+                "cooperating": list(m.roles.cooperating), "deadlines": [d.text for d in m.deadlines]}
+               for m in doc.measures]
+        assert got == want["measures"], doc_id
+        v = doc.validity
+        assert (v.effective_from and v.effective_from.isoformat(), v.effective_until and v.effective_until.isoformat(),
+                v.superseded_by) == (want["effective_from"], want["effective_until"], want["superseded_by"]), doc_id
