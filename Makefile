@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 PIP := $(BIN)/pip install -q --disable-pip-version-check
 
-.PHONY: run test install install-test venv browser model index bench clean
+.PHONY: run test lint install install-test venv browser model index bench clean
 
 venv: $(BIN)/python
 $(BIN)/python:
@@ -34,7 +34,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi; }
 
-test: install-test
+lint: install-test
+	$(BIN)/ruff check rag ui
+	$(BIN)/ruff format --check rag ui
+	$(BIN)/mypy
+
+test: install-test lint
 	$(BIN)/pytest -q
 	$(BIN)/rag eval eval/qa.jsonl --retrieval-only --baseline eval/baseline.json --max-drop 0.02 --json test-output/eval-retrieval.json
 	# questions in users' words (indirect, traditional, English, out of scope): answers and refusals, every category gated

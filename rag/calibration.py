@@ -8,6 +8,7 @@
 
 Both print what cross-validation measured; the same figures go into the model file's `info`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,7 @@ from rag.classifiers import BoostedTrees, Classifier, LogisticModel
 from rag.evaluation.dataset import Question, load_dataset
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.remit import DEFAULT_MODEL as REMIT_MODEL
-from rag.retrieval.remit import RemitIntent
-from rag.retrieval.remit import feature_names, remit_features
+from rag.retrieval.remit import RemitIntent, feature_names, remit_features
 
 log = logging.getLogger(__name__)
 UNIT_REMIT = "unit_inverse"
@@ -63,8 +63,9 @@ def _threshold(p_yes: np.ndarray, max_false_no: float) -> float:
     return float(ranked[allowed]) if len(ranked) else 0.5
 
 
-def fit_scope(retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question],
-              max_false_refusal: float) -> Fitted:
+def fit_scope(
+    retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question], max_false_refusal: float
+) -> Fitted:
     rows, labels, categories = [], [], []
     for q in questions:
         if header_field(q.question):
@@ -80,12 +81,19 @@ def fit_scope(retriever: HybridRetriever, judge: ScopeJudge, questions: list[Que
     threshold = _threshold(cv[y == 1], max_false_refusal)
     model = BoostedTrees.fit(FEATURES, x, y)
     model.threshold = threshold
-    report = {"questions": int(len(y)), "answerable": int(y.sum()), "out_of_scope": int((y == 0).sum()),
-              "cv_answerable_refused": float(np.mean(cv[y == 1] < threshold)),
-              "cv_out_of_scope_refused": float(np.mean(cv[y == 0] < threshold)),
-              "cv_auc": _auc(cv, y), "max_false_refusal": max_false_refusal,
-              "cv_refused_by_category": {c: round(float(np.mean([p < threshold for p, k in zip(cv, categories) if k == c])), 3)
-                                         for c in sorted(set(categories))}}
+    report = {
+        "questions": int(len(y)),
+        "answerable": int(y.sum()),
+        "out_of_scope": int((y == 0).sum()),
+        "cv_answerable_refused": float(np.mean(cv[y == 1] < threshold)),
+        "cv_out_of_scope_refused": float(np.mean(cv[y == 0] < threshold)),
+        "cv_auc": _auc(cv, y),
+        "max_false_refusal": max_false_refusal,
+        "cv_refused_by_category": {
+            c: round(float(np.mean([p < threshold for p, k in zip(cv, categories, strict=False) if k == c])), 3)
+            for c in sorted(set(categories))
+        },
+    }
     model.info = report
     return Fitted(model, report)
 
@@ -103,11 +111,15 @@ def fit_remit(retriever: HybridRetriever, questions: list[Question], c: float = 
     cv = _cv_probabilities(lambda xs, ys: LogisticModel.fit(names, xs, ys, c=c), x, y)
     model = LogisticModel.fit(names, x, y, c=c)
     model.threshold = 0.5
-    report = {"questions": int(len(y)), "remit": int(y.sum()),
-              "cv_accuracy": float(np.mean((cv >= 0.5) == (y == 1))),
-              "cv_remit_found": float(np.mean(cv[y == 1] >= 0.5)),
-              "cv_topic_kept": float(np.mean(cv[y == 0] < 0.5)), "cv_auc": _auc(cv, y),
-              "embedding_model": retriever.embedder.name}
+    report = {
+        "questions": int(len(y)),
+        "remit": int(y.sum()),
+        "cv_accuracy": float(np.mean((cv >= 0.5) == (y == 1))),
+        "cv_remit_found": float(np.mean(cv[y == 1] >= 0.5)),
+        "cv_topic_kept": float(np.mean(cv[y == 0] < 0.5)),
+        "cv_auc": _auc(cv, y),
+        "embedding_model": retriever.embedder.name,
+    }
     model.info = report
     return Fitted(model, report)
 
@@ -118,8 +130,9 @@ def _auc(p: np.ndarray, y: np.ndarray) -> float:
     return float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
 
 
-def calibrate(services, paths: list[Path], max_false_refusal: float, scope_out: Path | None = None,
-              remit_out: Path | None = None) -> dict:
+def calibrate(
+    services, paths: list[Path], max_false_refusal: float, scope_out: Path | None = None, remit_out: Path | None = None
+) -> dict:
     questions = labelled(paths)
     retriever = services.retriever
     remit = fit_remit(retriever, questions)

@@ -1,4 +1,5 @@
 """File checksums, for the index manifest and the assembled chat model."""
+
 from __future__ import annotations
 
 import hashlib

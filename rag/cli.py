@@ -1,4 +1,5 @@
 """The `rag` command. Each sub-command is a small function; heavy imports happen inside it."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,9 @@ def cmd_serve(args) -> int:
         # each worker process loads its own index and models (factory below) before taking requests; they
         # already spread searching over the cores, so they start no search workers of their own unless told
         os.environ.setdefault("RAG_SERVER__SEARCH_WORKERS", "0")
-        uvicorn.run("rag.api.app:create_warm_app", factory=True, host=host, port=port, workers=args.workers, log_level="info")
+        uvicorn.run(
+            "rag.api.app:create_warm_app", factory=True, host=host, port=port, workers=args.workers, log_level="info"
+        )
         return 0
     from rag.api.app import create_warm_app
 
@@ -68,7 +71,11 @@ def cmd_search(args) -> int:
 def cmd_ask(args) -> int:
     svc = _services()
     if args.json:
-        print(json.dumps(svc.answerer.ask(args.question, mode=args.mode, doc=args.doc).to_dict(), ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                svc.answerer.ask(args.question, mode=args.mode, doc=args.doc).to_dict(), ensure_ascii=False, indent=1
+            )
+        )
         return 0
     answer = None
     for event in svc.answerer.stream(args.question, mode=args.mode, doc=args.doc):
@@ -80,7 +87,10 @@ def cmd_ask(args) -> int:
             answer = event["answer"]
     print()
     if answer is not None:
-        print(f"\n[mode: {answer.mode}; refused: {answer.refused}; cited: {', '.join(c.id for c in answer.citations) or '-'}]")
+        print(
+            f"\n[mode: {answer.mode}; refused: {answer.refused}; "
+            f"cited: {', '.join(c.id for c in answer.citations) or '-'}]"
+        )
         for note in answer.notes:
             print(f"[note: {note}]")
     return 0
@@ -126,15 +136,21 @@ def cmd_index_build(args) -> int:
     if not args.force:
         try:
             current = load_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store)
-            print(f"index is current: {current.path} ({current.manifest['count']} measures, "
-                  f"{current.manifest['embedding_model']})")
+            print(
+                f"index is current: {current.path} ({current.manifest['count']} measures, "
+                f"{current.manifest['embedding_model']})"
+            )
             return 0
         except Exception:
             pass  # missing, stale or corrupt: rebuilt below, reusing what verifies
-    built = rebuild(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, full=args.force, reason="rag index build")
-    print(f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded, "
-          f"model {built.manifest['embedding_model']}, store {built.manifest['store']}")
-    svc.retriever  # filters the dictionary to the corpus's words once, here, rather than at the first question
+    built = rebuild(
+        svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, full=args.force, reason="rag index build"
+    )
+    print(
+        f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded, "
+        f"model {built.manifest['embedding_model']}, store {built.manifest['store']}"
+    )
+    _ = svc.retriever  # filters the dictionary to the corpus's words once, here, rather than at the first question
     return 0
 
 
@@ -153,8 +169,10 @@ def cmd_ingest(args) -> int:
         return 0
     if args.check:
         doc = check_notice(path, args.id)
-        print(f"{path.name}: a notice in the expected format: id {doc.id}, {len(doc.measures)} measures, "
-              f"文号 {doc.header.doc_number or '—'}, 发文日期 {doc.header.date or doc.header.signed_date or '—'}")
+        print(
+            f"{path.name}: a notice in the expected format: id {doc.id}, {len(doc.measures)} measures, "
+            f"文号 {doc.header.doc_number or '—'}, 发文日期 {doc.header.date or doc.header.signed_date or '—'}"
+        )
         return 0
     result = ingest(path, get_settings(), doc_id=args.id, replace=args.replace, build_index=not args.no_index)
     print(result.summary())
@@ -190,8 +208,13 @@ def cmd_calibrate(args) -> int:
 
     from rag.calibration import calibrate
 
-    report = calibrate(_services(), [Path(p) for p in args.files], args.max_false_refusal,
-                       Path(args.scope_out) if args.scope_out else None, Path(args.remit_out) if args.remit_out else None)
+    report = calibrate(
+        _services(),
+        [Path(p) for p in args.files],
+        args.max_false_refusal,
+        Path(args.scope_out) if args.scope_out else None,
+        Path(args.remit_out) if args.remit_out else None,
+    )
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
 
@@ -227,13 +250,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the HTTP API (and the UI at /ui)")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
-    s.add_argument("--workers", type=int, default=1,
-                   help="API worker processes, each with its own index, embedder, chat model, generation gate and "
-                        "rate limits (README, Load); one process with search workers is the default")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API worker processes, each with its own index, embedder, chat model, generation gate and "
+        "rate limits (README, Load); one process with search workers is the default",
+    )
     s.set_defaults(func=cmd_serve)
 
-    s = sub.add_parser("mcp", help="serve the MCP tools over stdio (search_measures, get_measure, list_units, "
-                                   "unit_measures, ask); `rag serve` serves them over HTTP at /mcp")
+    s = sub.add_parser(
+        "mcp",
+        help="serve the MCP tools over stdio (search_measures, get_measure, list_units, "
+        "unit_measures, ask); `rag serve` serves them over HTTP at /mcp",
+    )
     s.set_defaults(func=cmd_mcp)
 
     s = sub.add_parser("search", help="retrieve measures for a question")
@@ -268,25 +298,35 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_index_build)
 
-    s = sub.add_parser("ingest", help="add a notice (.txt, .docx, .html) to the corpus and index it, embedding only its measures")
+    s = sub.add_parser(
+        "ingest", help="add a notice (.txt, .docx, .html) to the corpus and index it, embedding only its measures"
+    )
     s.add_argument("path", help="the notice file")
     s.add_argument("--id", help="document id (default: the file name without suffix, made safe)")
     s.add_argument("--replace", action="store_true", help="replace the notice that has this id")
     s.add_argument("--check", action="store_true", help="only parse the file and report; copy nothing")
-    s.add_argument("--show-text", action="store_true", help="print the numbered text the parser reads (for .docx/.html errors)")
+    s.add_argument(
+        "--show-text", action="store_true", help="print the numbered text the parser reads (for .docx/.html errors)"
+    )
     s.add_argument("--no-index", action="store_true", help="copy only; the index is rebuilt on next use")
     s.set_defaults(func=cmd_ingest)
 
     from rag.evaluation.cli import add_arguments as add_eval_arguments
 
-    s = sub.add_parser("eval", help="score a QA regression file (../shared/eval-format.md), optionally against a baseline")
+    s = sub.add_parser(
+        "eval", help="score a QA regression file (../shared/eval-format.md), optionally against a baseline"
+    )
     add_eval_arguments(s)
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("calibrate", help="fit the scope and unit-remit models on labelled QA files (rag/data/*.json)")
     s.add_argument("files", nargs="+", help="QA files in the eval format; out_of_scope questions are the negatives")
-    s.add_argument("--max-false-refusal", type=float, default=0.01,
-                   help="share of answerable questions the scope threshold may refuse (cross-validated)")
+    s.add_argument(
+        "--max-false-refusal",
+        type=float,
+        default=0.01,
+        help="share of answerable questions the scope threshold may refuse (cross-validated)",
+    )
     s.add_argument("--scope-out", help="where to write the scope model (default: the packaged file)")
     s.add_argument("--remit-out", help="where to write the remit model (default: the packaged file)")
     s.set_defaults(func=cmd_calibrate)
@@ -316,7 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return args.func(args) or 0
     except (FileNotFoundError, ValueError) as exc:

@@ -6,6 +6,7 @@ document id), then rebuilds the index reusing the vectors of every unchanged mea
 measures are embedded. If the index build fails, the copy is taken back out, so the corpus and the index
 never disagree. A running server picks the notice up on its next reload (`Services.reload()`).
 """
+
 from __future__ import annotations
 
 import os
@@ -59,7 +60,9 @@ def safe_doc_id(name: str) -> str:
 def _reader(path: Path):
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise IngestError(f"{path.name}: unsupported file type {path.suffix or '(none)'}; supported: {', '.join(sorted(READERS))}")
+        raise IngestError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'}; supported: {', '.join(sorted(READERS))}"
+        )
     return reader
 
 
@@ -75,8 +78,14 @@ def check_notice(path: Path, doc_id: str | None = None) -> Document:
     return doc
 
 
-def ingest(path: Path, settings: Settings, doc_id: str | None = None, replace: bool = False,
-           build_index: bool = True, embedder=None) -> IngestResult:
+def ingest(
+    path: Path,
+    settings: Settings,
+    doc_id: str | None = None,
+    replace: bool = False,
+    build_index: bool = True,
+    embedder=None,
+) -> IngestResult:
     path = Path(path)
     doc = check_notice(path, doc_id)  # refuse before touching the corpus
     corpus_dir = Path(settings.corpus_dir)
@@ -85,11 +94,16 @@ def ingest(path: Path, settings: Settings, doc_id: str | None = None, replace: b
     if path.resolve() == target.resolve():
         raise IngestError(f"{path} is already in the corpus directory as {doc.id}")
 
-    existing = [p for p in corpus_dir.iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in READERS and p.stem == doc.id]
+    existing = [
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in READERS and p.stem == doc.id
+    ]
     if existing and not replace:
-        raise IngestError(f"the corpus already holds a notice with id {doc.id!r} ({existing[0].name}); "
-                          f"choose another id with --id, or --replace it")
+        raise IngestError(
+            f"the corpus already holds a notice with id {doc.id!r} ({existing[0].name}); "
+            f"choose another id with --id, or --replace it"
+        )
     # the same notice under another name or in another format would answer every question twice
     texts = tuple(m.text for m in doc.measures)
     for p in corpus_dir.iterdir():
@@ -99,7 +113,9 @@ def ingest(path: Path, settings: Settings, doc_id: str | None = None, replace: b
             except ValueError:
                 continue  # a broken file already there is the corpus loader's to report
             if tuple(m.text for m in other.measures) == texts:
-                raise IngestError(f"{path.name} is already in the corpus as {p.name} (document {other.id}): same measures")
+                raise IngestError(
+                    f"{path.name} is already in the corpus as {p.name} (document {other.id}): same measures"
+                )
 
     # copy under a hidden name first (the corpus loader skips dot files), then rename: never half a file
     tmp = corpus_dir / f".ingest-{uuid.uuid4().hex[:8]}{path.suffix.lower()}"
@@ -133,5 +149,6 @@ def _rebuild(corpus: Corpus, settings: Settings, embedder, reason: str):
     from rag.embeddings import make_embedder
     from rag.indexing import rebuild
 
-    return rebuild(corpus, embedder or make_embedder(settings.embedding), settings.index_dir, settings.vector_store,
-                   reason=reason)
+    return rebuild(
+        corpus, embedder or make_embedder(settings.embedding), settings.index_dir, settings.vector_store, reason=reason
+    )

@@ -12,6 +12,7 @@ Each request carries the serving process's index build; a worker that holds anot
 re-index) reloads from disk before answering. A worker that dies is replaced, and the search that found
 it dead is answered in the serving process, as is any search while the workers are (re)starting.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,13 +23,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from rag.retrieval.hit import Hit
+
+if TYPE_CHECKING:  # rag.services imports this module when it starts workers; the type alone is needed here
+    from rag.services import Services
 
 log = logging.getLogger(__name__)
 RELOAD_TIMEOUT_S = 60.0
 
-_worker_services = None  # in a worker process: its own Services
+_worker_services: Services | None = None  # in a worker process: its own Services
 _reloaded_for: str | None = None  # the serving process's build this worker last reloaded for
 
 
@@ -56,7 +61,7 @@ def _start_worker(settings_json: str) -> None:
 
 def _search(build: str, query: str, top_k: int, doc: str | None) -> list[tuple]:
     global _reloaded_for
-    svc = _worker_services
+    svc = _worker()
     if str(svc.index.path) != build and _reloaded_for != build:
         # the serving process moved to another build: read CURRENT again, once per build, since CURRENT
         # may name yet another one (`rag index build` run beside the server) and reloading on every
@@ -66,8 +71,13 @@ def _search(build: str, query: str, top_k: int, doc: str | None) -> list[tuple]:
     return [(h.measure.key, h.score, h.dense, h.bm25, h.via) for h in svc.retriever.retrieve(query, top_k, doc=doc)]
 
 
+def _worker() -> Services:
+    assert _worker_services is not None, "called outside a worker process"
+    return _worker_services
+
+
 def _ready() -> str:
-    return str(_worker_services.index.path)
+    return str(_worker().index.path)
 
 
 class SearchWorkers:
@@ -89,8 +99,12 @@ class SearchWorkers:
             return
         # spawn, not fork: this process already runs threads (ONNX Runtime, uvicorn), and a forked child
         # would inherit their locks mid-use
-        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self.svc.settings.model_dump_json(),))
+        pool = ProcessPoolExecutor(
+            self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.svc.settings.model_dump_json(),),
+        )
         try:
             for f in [pool.submit(_ready) for _ in range(self.processes)]:  # one per process: each spawns one
                 f.result(timeout=300)
@@ -98,9 +112,10 @@ class SearchWorkers:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         with self._lock:
-            if not self._closed:
-                self._pool, pool = pool, None
-        if pool is not None:  # closed meanwhile
+            installed = not self._closed
+            if installed:
+                self._pool = pool
+        if not installed:  # closed meanwhile
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _start_logged(self) -> None:

@@ -1,4 +1,5 @@
 """The one place that wires settings into components; the API, the CLI and the UI all start here."""
+
 from __future__ import annotations
 
 import logging
@@ -44,9 +45,15 @@ class Services:
         """A retriever over the given corpus and index with this object's settings (the admin re-index builds
         its new one aside with this, then installs it)."""
         cfg = self.settings.retrieval
-        return HybridRetriever(corpus, self.embedder, index, cfg, self.settings.embedding.max_query_chars,
-                               today=self.settings.current_date,
-                               remit=RemitIntent.load(self.embedder, cfg.remit_model))
+        return HybridRetriever(
+            corpus,
+            self.embedder,
+            index,
+            cfg,
+            self.settings.embedding.max_query_chars,
+            today=self.settings.current_date,
+            remit=RemitIntent.load(self.embedder, cfg.remit_model),
+        )
 
     @cached_property
     def searcher(self):
@@ -60,9 +67,9 @@ class Services:
 
     def close(self) -> None:
         """Stop what runs outside this process (search workers)."""
-        searcher = self.__dict__.get("searcher")
-        if hasattr(searcher, "close"):
-            searcher.close()
+        close = getattr(self.__dict__.get("searcher"), "close", None)
+        if callable(close):
+            close()
 
     @cached_property
     def chat_model(self):

@@ -1,6 +1,7 @@
 """All configuration in one typed object. Every field can be set from the environment with the prefix
 RAG_ and `__` between levels: RAG_LLM__BACKEND=openai, RAG_SERVER__PORT=9000, RAG_CORPUS_DIR=/data/notices.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -52,7 +53,7 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = 0.8
     pinyin_weight: float = 0.2  # BM25 over pinyin syllable pairs: catches homophone typos
     # for questions mostly in Latin script, whose BM25 query is the dictionary's Chinese expansion
-    # (rag/language/english.py)
+    # (rag/language/dictionary.py)
     dense_weight_latin: float = 0.65
     unit_boost: float = 0.08  # added when the question names one of the measure's units
     # share of a measure's dense score taken from its best clause (rag/indexing/clauses.py); 0 turns it off
@@ -62,7 +63,7 @@ class RetrievalSettings(BaseModel):
     remit_model: Path | None = None
     # fused scores of measures from expired or superseded notices are multiplied by this, so that a notice in
     # force ranks first where both say the same; 1 turns the preference off, 0 hides old notices altogether
-    out_of_force_factor: float = Field(0.85, ge=0.0, le=1.0)
+    out_of_force_factor: Annotated[float, Field(ge=0.0, le=1.0)] = 0.85
 
 
 class AnswerSettings(BaseModel):

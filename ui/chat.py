@@ -3,10 +3,11 @@
 The conversation lives in two parallel values: the Chatbot's messages (rendered HTML) and a State of turns
 (the question and the answer's contract dict), from which the follow-up history and the feedback are taken.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import gradio as gr
 
@@ -46,8 +47,10 @@ def respond(svc: Services, question: str, chat: list, turns: list[dict], mode: s
         gr.Warning(f"问题太长了（最多 {limit} 个字），请精简后再问。")
         yield question, chat, turns
         return
-    chat = list(chat or []) + [{"role": "user", "content": question},
-                               {"role": "assistant", "content": render.streaming_message("")}]
+    chat = list(chat or []) + [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": render.streaming_message("")},
+    ]
     yield "", chat, turns
     text, answer = "", None
     try:
@@ -61,8 +64,12 @@ def respond(svc: Services, question: str, chat: list, turns: list[dict], mode: s
             elif event["event"] == "done":
                 answer = event["data"]
     except ModelBusy as exc:
-        chat[-1] = {"role": "assistant", "content": render.error_message(
-            f"对话模型正忙，请约 {exc.retry_after:.0f} 秒后再试，或在“回答方式”中选择“摘录原文”。")}
+        chat[-1] = {
+            "role": "assistant",
+            "content": render.error_message(
+                f"对话模型正忙，请约 {exc.retry_after:.0f} 秒后再试，或在“回答方式”中选择“摘录原文”。"
+            ),
+        }
         yield "", chat, turns
         return
     except Exception as exc:  # the page must say so rather than spin forever
@@ -89,8 +96,17 @@ def save_feedback(store: FeedbackStore, turns: list[dict], turn: int, rating: st
         return f"意见太长了（最多 {MAX_COMMENT_CHARS} 个字）。"
     t = turns[turn]
     a = t["answer"]
-    fid = store.add(Feedback(rating=rating, question=t["question"], answer=a.get("answer", "") or "（空）",
-                             citations=a.get("citations", []), comment=comment, mode=a.get("mode", ""), source="ui"))
+    fid = store.add(
+        Feedback(
+            rating=rating,
+            question=t["question"],
+            answer=a.get("answer", "") or "（空）",
+            citations=a.get("citations", []),
+            comment=comment,
+            mode=a.get("mode", ""),
+            source="ui",
+        )
+    )
     verdict = "👍 有帮助" if rating == "up" else "👎 没帮助"
     return f"✅ 反馈已保存（编号 {fid}，{verdict}）。谢谢！"
 
@@ -104,12 +120,24 @@ def turn_of_message(index) -> int:
 def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
     """The chat tab's components and events, inside the caller's Blocks."""
     turns = gr.State([])
-    chat = gr.Chatbot(label="对话", height=520, elem_id="rag-chat", buttons=["copy"], sanitize_html=True,
-                      placeholder="请用中文提问，例如“我们厂要接自来水，找哪个单位？”。回答下方列出引用的措施和责任单位。",
-                      feedback_options=("Like", "Dislike"))
+    chat = gr.Chatbot(
+        label="对话",
+        height=520,
+        elem_id="rag-chat",
+        buttons=["copy"],
+        sanitize_html=True,
+        placeholder="请用中文提问，例如“我们厂要接自来水，找哪个单位？”。回答下方列出引用的措施和责任单位。",
+        feedback_options=("Like", "Dislike"),
+    )
     with gr.Row():
-        box = gr.Textbox(placeholder="输入您的问题，按回车发送", show_label=False, scale=8, elem_id="rag-question",
-                         max_length=svc.settings.server.max_query_chars, autofocus=True)
+        box = gr.Textbox(
+            placeholder="输入您的问题，按回车发送",
+            show_label=False,
+            scale=8,
+            elem_id="rag-question",
+            max_length=svc.settings.server.max_query_chars,
+            autofocus=True,
+        )
         send = gr.Button("发送", variant="primary", scale=1, elem_id="rag-send")
         clear = gr.Button("新对话", scale=1, elem_id="rag-clear")
     gr.Examples(EXAMPLES, inputs=[box], label="示例问题（点击填入）", examples_per_page=len(EXAMPLES))
@@ -117,8 +145,13 @@ def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
         mode = gr.Radio(MODES, value=svc.settings.answer.mode, show_label=False, elem_id="rag-mode")
     with gr.Group(elem_id="rag-feedback"):
         gr.Markdown("**这条回答有帮助吗？** 评价最新的回答，或点对话里任一回答下的 👍/👎。", padding=True)
-        comment = gr.Textbox(label="意见（可选）", placeholder="哪里好、哪里不对、缺了什么", lines=2,
-                             max_length=MAX_COMMENT_CHARS, elem_id="rag-comment")
+        comment = gr.Textbox(
+            label="意见（可选）",
+            placeholder="哪里好、哪里不对、缺了什么",
+            lines=2,
+            max_length=MAX_COMMENT_CHARS,
+            elem_id="rag-comment",
+        )
         with gr.Row():
             up = gr.Button("👍 有帮助", elem_id="rag-up")
             down = gr.Button("👎 没帮助", elem_id="rag-down")
@@ -130,13 +163,20 @@ def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
     for trigger in (box.submit, send.click):
         # several at once: extractive answers are instant and must not wait behind a slow model generation,
         # which the chat model's own queue serialises (and falls back from when it is full)
-        trigger(ask, [box, chat, turns, mode], [box, chat, turns], show_progress="minimal", concurrency_id="answer",
-                concurrency_limit=4)
+        trigger(
+            ask,
+            [box, chat, turns, mode],
+            [box, chat, turns],
+            show_progress="minimal",
+            concurrency_id="answer",
+            concurrency_limit=4,
+        )
 
     def rate_latest(rating):
         def fn(t, text):
             msg = save_feedback(store(), t, -1, rating, text)
             return msg, ("" if msg.startswith("✅") else text)
+
         return fn
 
     up.click(rate_latest("up"), [turns, comment], [status, comment])

@@ -1,6 +1,7 @@
 """The quick look-up tab, for window staff: search as you type, the unit directory, the notice as a tree,
 and a reply draft built from the chosen measures, with a copy button.
 """
+
 from __future__ import annotations
 
 import gradio as gr
@@ -16,19 +17,26 @@ DRAFT_DEFAULT = 3  # search results preselected for the reply; a unit's measures
 # Copies the draft; navigator.clipboard exists only in secure contexts (https, localhost), so fall back to
 # the older selection-based copy for a server reached over plain http on the office network.
 COPY_JS = """(text) => {
-  const done = () => { const s = document.querySelector('#rag-copy-status'); if (s) s.textContent = text ? '✅ 已复制到剪贴板' : '没有可复制的内容'; };
+  const done = () => { const s = document.querySelector('#rag-copy-status');
+    if (s) s.textContent = text ? '✅ 已复制到剪贴板' : '没有可复制的内容'; };
   if (!text) { done(); return; }
   const fallback = () => { const t = document.createElement('textarea'); t.value = text; document.body.appendChild(t);
     t.select(); try { document.execCommand('copy'); } finally { t.remove(); } done(); };
-  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, fallback); } else { fallback(); }
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, fallback); }
+  else { fallback(); }
 }"""
 
 
 def search(svc: Services, query: str) -> tuple[str, list[Measure], str]:
-    """Measures for a query: an id written in any form first, then the retriever's hits. Returns (html, measures, count line)."""
+    """Measures for a query: an id written in any form first, then the retriever's hits.
+    Returns (html, measures, count line)."""
     query = (query or "").strip()[: svc.settings.server.max_query_chars]
     if not query:
-        return render.measure_list([], empty="输入关键词、单位名称或措施编号（如 二(四)4），结果随输入即时显示。"), [], ""
+        return (
+            render.measure_list([], empty="输入关键词、单位名称或措施编号（如 二(四)4），结果随输入即时显示。"),
+            [],
+            "",
+        )
     measures = list(svc.corpus.lookup(query)) if len(query) <= 40 else []
     for h in svc.searcher.retrieve(query, SEARCH_TOP_K):
         if h.measure not in measures:
@@ -55,18 +63,30 @@ def build(svc: Services) -> None:
         with gr.Column(scale=3):
             with gr.Tabs():
                 with gr.Tab("搜索", id="search"):
-                    query = gr.Textbox(label="搜索措施", placeholder="关键词、单位或编号，例如：接自来水、税务局、二(四)4",
-                                       elem_id="rag-search", autofocus=False)
+                    query = gr.Textbox(
+                        label="搜索措施",
+                        placeholder="关键词、单位或编号，例如：接自来水、税务局、二(四)4",
+                        elem_id="rag-search",
+                        autofocus=False,
+                    )
                     count = gr.Markdown(elem_id="rag-search-count")
                     results = gr.HTML(search(svc, "")[0], elem_id="rag-search-results")
                 with gr.Tab("单位目录", id="units"):
-                    unit = gr.Dropdown(unit_choices(svc), value=None, label="选择责任单位（可输入筛选）",
-                                       info="同一单位的不同写法一并列出", elem_id="rag-unit")
-                    unit_html = gr.HTML('<div class="rag-empty">选择一个单位，查看它负责的全部措施。</div>',
-                                        elem_id="rag-unit-measures")
+                    unit = gr.Dropdown(
+                        unit_choices(svc),
+                        value=None,
+                        label="选择责任单位（可输入筛选）",
+                        info="同一单位的不同写法一并列出",
+                        elem_id="rag-unit",
+                    )
+                    unit_html = gr.HTML(
+                        '<div class="rag-empty">选择一个单位，查看它负责的全部措施。</div>', elem_id="rag-unit-measures"
+                    )
                 with gr.Tab("时限", id="deadlines"):
                     with gr.Row():
-                        due_unit = gr.Dropdown(unit_choices(svc), value=None, label="单位（可不选）", elem_id="rag-due-unit")
+                        due_unit = gr.Dropdown(
+                            unit_choices(svc), value=None, label="单位（可不选）", elem_id="rag-due-unit"
+                        )
                         due_before = gr.Textbox(label="到期不晚于（如 2022-06-30，可不填）", elem_id="rag-due-before")
                     due_html = gr.HTML(render.deadline_view(corpus), elem_id="rag-deadlines")
                 with gr.Tab("通知目录", id="tree"):
@@ -74,8 +94,9 @@ def build(svc: Services) -> None:
         with gr.Column(scale=2, elem_id="rag-draft-col"):
             gr.Markdown("### 答复草稿\n勾选要写入答复的措施，复制后可直接读给企业或粘贴到回复中。")
             picked = gr.CheckboxGroup([], label="写入答复的措施", elem_id="rag-draft-pick")
-            draft = gr.Textbox(label="可复制的答复", lines=10, max_lines=24, buttons=["copy"], interactive=True,
-                               elem_id="rag-draft")
+            draft = gr.Textbox(
+                label="可复制的答复", lines=10, max_lines=24, buttons=["copy"], interactive=True, elem_id="rag-draft"
+            )
             copy = gr.Button("📋 复制答复", variant="primary", elem_id="rag-copy")
             gr.HTML('<div id="rag-copy-status"></div>', padding=False)
 
@@ -92,7 +113,12 @@ def build(svc: Services) -> None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         html, measures = render.unit_view(corpus, name)
         keys = [m.key for m in measures]
-        return html, gr.update(choices=draft_choices(measures), value=keys), compose(keys, f"{name}负责的事项"), f"{name}负责的事项"
+        return (
+            html,
+            gr.update(choices=draft_choices(measures), value=keys),
+            compose(keys, f"{name}负责的事项"),
+            f"{name}负责的事项",
+        )
 
     def on_deadlines(name: str | None, before: str):
         day = parse_date(before or "")
@@ -101,13 +127,20 @@ def build(svc: Services) -> None:
         return render.deadline_view(corpus, name or None, day)
 
     due_unit.change(on_deadlines, [due_unit, due_before], due_html, queue=False, show_progress="hidden")
-    due_before.change(on_deadlines, [due_unit, due_before], due_html, queue=False, trigger_mode="always_last",
-                      show_progress="hidden")
+    due_before.change(
+        on_deadlines, [due_unit, due_before], due_html, queue=False, trigger_mode="always_last", show_progress="hidden"
+    )
 
     # .change, not .input: Gradio 6 raises `input` from keydown, which pasting and some Chinese input methods
     # never send. queue=False makes each a plain request; always_last drops stale ones while one runs.
-    query.change(on_search, query, [results, count, picked, draft, topic], queue=False, trigger_mode="always_last",
-                 show_progress="hidden")
+    query.change(
+        on_search,
+        query,
+        [results, count, picked, draft, topic],
+        queue=False,
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
     unit.change(on_unit, unit, [unit_html, picked, draft, topic], queue=False, show_progress="hidden")
     picked.input(compose, [picked, topic], draft, queue=False, show_progress="hidden")
     copy.click(None, draft, None, js=COPY_JS)

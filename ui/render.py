@@ -3,16 +3,16 @@
 Everything here is a pure function of data, so it is tested without a browser; every piece of corpus or
 user text goes through `escape` because the chat and the HTML panels render markup.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from html import escape
-from typing import Iterable
 
 from rag.answer.extractive import roles_text
-
-from rag.corpus.citation import Citation
 from rag.corpus import schedule
+from rag.corpus.citation import Citation
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
 
@@ -34,10 +34,18 @@ def units_block(c: dict, highlight: Iterable[str] = ()) -> str:
     if not units:
         return ""
     if not roles.get("lead") and not roles.get("cooperating"):
-        return f'<div class="rag-units"><span class="rag-units-label">责任单位：</span>{unit_chips(units, highlight)}</div>'
-    rows = [(label, roles.get(key) or []) for label, key in (("牵头", "lead"), ("责任单位", "responsible"), ("配合", "cooperating"))]
-    return "".join(f'<div class="rag-units rag-role-{key}"><span class="rag-units-label">{label}：</span>{unit_chips(us, highlight)}</div>'
-                   for (label, us), key in zip(rows, ("lead", "responsible", "cooperating")) if us)
+        chips = unit_chips(units, highlight)
+        return f'<div class="rag-units"><span class="rag-units-label">责任单位：</span>{chips}</div>'
+    rows = [
+        (label, key, roles.get(key) or [])
+        for label, key in (("牵头", "lead"), ("责任单位", "responsible"), ("配合", "cooperating"))
+    ]
+    return "".join(
+        f'<div class="rag-units rag-role-{key}"><span class="rag-units-label">{label}：</span>'
+        f"{unit_chips(us, highlight)}</div>"
+        for label, key, us in rows
+        if us
+    )
 
 
 def deadline_chips(deadlines: Iterable[str]) -> str:
@@ -52,7 +60,8 @@ def measure_card(c: dict, *, highlight: Iterable[str] = (), extra: str = "") -> 
         f'<div class="rag-card-head"><span class="rag-id">{escape(c.get("id", ""))}</span>'
         f'<span class="rag-section">{escape(c.get("section", ""))}</span>{extra}</div>'
         f'<div class="rag-text">{escape(c.get("text", ""))}</div>'
-        + units_block(c, highlight) + deadline_chips(c.get("deadlines") or [])
+        + units_block(c, highlight)
+        + deadline_chips(c.get("deadlines") or [])
         + "</div>"
     )
 
@@ -61,7 +70,8 @@ def citation_cards(citations: list[dict]) -> str:
     if not citations:
         return ""
     cards = "".join(measure_card(c) for c in citations)
-    return f'<div class="rag-citations"><div class="rag-citations-title">引用的措施（{len(citations)} 条）</div>{cards}</div>'
+    title = f'<div class="rag-citations-title">引用的措施（{len(citations)} 条）</div>'
+    return f'<div class="rag-citations">{title}{cards}</div>'
 
 
 REFUSAL_TEXT = "这个问题不在本通知的范围内，系统没有找到可以回答它的措施。请换个说法，或咨询区行政服务中心。"
@@ -111,7 +121,9 @@ def error_message(text: str) -> str:
 def measure_list(measures: list[Measure], *, empty: str, highlight: Iterable[str] = ()) -> str:
     if not measures:
         return f'<div class="rag-empty">{escape(empty)}</div>'
-    return '<div class="rag-list">' + "".join(measure_card(card_data(m), highlight=highlight) for m in measures) + "</div>"
+    return (
+        '<div class="rag-list">' + "".join(measure_card(card_data(m), highlight=highlight) for m in measures) + "</div>"
+    )
 
 
 def unit_view(corpus: Corpus, name: str) -> tuple[str, list[Measure]]:
@@ -119,7 +131,8 @@ def unit_view(corpus: Corpus, name: str) -> tuple[str, list[Measure]]:
     found = corpus.units.find(name)
     if not found:
         return f'<div class="rag-empty">没有名为“{escape(name)}”的单位。</div>', []
-    blocks, measures = [], []
+    blocks: list[str] = []
+    measures: list[Measure] = []
     for u in found:
         ms = [corpus.by_key[k] for k in u.measure_ids]
         measures.extend(m for m in ms if m not in measures)
@@ -127,7 +140,8 @@ def unit_view(corpus: Corpus, name: str) -> tuple[str, list[Measure]]:
         aliases = f'<div class="rag-aliases">又称：{escape("、".join(u.aliases))}</div>' if u.aliases else ""
         blocks.append(
             f'<div class="rag-unit-block"><div class="rag-unit-title">{title}（{len(ms)} 条）</div>{aliases}'
-            + "".join(measure_card(card_data(m), highlight=[u.name]) for m in ms) + "</div>"
+            + "".join(measure_card(card_data(m), highlight=[u.name]) for m in ms)
+            + "</div>"
         )
     return '<div class="rag-list">' + "".join(blocks) + "</div>", measures
 
@@ -158,8 +172,10 @@ def notice_tree(corpus: Corpus, today: date | None = None) -> str:
     for d in corpus.documents:
         h = d.header
         meta = "　".join(escape(x) for x in (h.doc_number, h.date, h.publisher) if x)
-        out.append(f'<div class="rag-doc"><div class="rag-doc-title">{escape(h.title or d.id)}</div>'
-                   f'<div class="rag-doc-meta">{meta}　共 {len(d.measures)} 条措施　{validity_line(d, today)}</div>')
+        out.append(
+            f'<div class="rag-doc"><div class="rag-doc-title">{escape(h.title or d.id)}</div>'
+            f'<div class="rag-doc-meta">{meta}　共 {len(d.measures)} 条措施　{validity_line(d, today)}</div>'
+        )
         parts: dict[tuple[str, str], dict[tuple[str, str], list[Measure]]] = {}
         for m in d.measures:
             parts.setdefault((m.part, m.part_title), {}).setdefault((m.section, m.section_title), []).append(m)
@@ -170,7 +186,9 @@ def notice_tree(corpus: Corpus, today: date | None = None) -> str:
                 if not sec:  # a part's own items: no section level to open
                     out.extend(measure_card(card_data(m)) for m in ms)
                     continue
-                out.append(f'<details class="rag-sec"><summary>({escape(sec)}){escape(stitle)}（{len(ms)} 条）</summary>')
+                out.append(
+                    f'<details class="rag-sec"><summary>({escape(sec)}){escape(stitle)}（{len(ms)} 条）</summary>'
+                )
                 out.extend(measure_card(card_data(m)) for m in ms)
                 out.append("</details>")
             out.append("</details>")
@@ -224,10 +242,15 @@ def deadline_view(corpus: Corpus, unit: str | None = None, before: date | None =
         return f'<div class="rag-empty">{escape(who)}没有{"该日期前到期的" if before else "写明时限的"}任务。</div>'
     body = []
     for m, due in rows:
-        limits = "<br>".join(escape(d.text) + (f'<span class="rag-due">（{d.by.isoformat()}前）</span>' if d.by else "")
-                             for d in due)
+        limits = "<br>".join(
+            escape(d.text) + (f'<span class="rag-due">（{d.by.isoformat()}前）</span>' if d.by else "") for d in due
+        )
         where = escape(m.id if len(corpus.documents) == 1 else f"{source_name(corpus, m.doc)} {m.id}")
-        body.append(f'<tr><td class="rag-id">{where}</td><td>{limits}</td><td>{escape(m.body)}</td>'
-                    f'<td>{escape(roles_text(m.roles, m.units_open))}</td></tr>')
-    return ('<table class="rag-deadline-table"><thead><tr><th>措施</th><th>时限</th><th>内容</th><th>单位</th></tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+        body.append(
+            f'<tr><td class="rag-id">{where}</td><td>{limits}</td><td>{escape(m.body)}</td>'
+            f"<td>{escape(roles_text(m.roles, m.units_open))}</td></tr>"
+        )
+    return (
+        '<table class="rag-deadline-table"><thead><tr><th>措施</th><th>时限</th><th>内容</th><th>单位</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

@@ -5,9 +5,11 @@ complete, and only the data knows every limit.
 The intent test is a pattern of general words for time limits (时限, 期限, 截止, 什么时候完成, deadline): what
 any notice's readers say about deadlines, not what one notice covers.
 """
+
 from __future__ import annotations
 
 import re
+
 from rag.corpus.model import Measure
 
 _ASKS = re.compile(
@@ -30,8 +32,11 @@ def compose(unit: str | None, measures: list[Measure], label: dict[str, str], ro
     """The units' (or the notice's) time-limited measures: each with its limits as written, its text and units."""
     who = unit or ("The notice" if english else "通知")
     if not measures:
-        return (f"{who} names no time limit for these measures." if english
-                else f"{who}{'负责的措施中' if unit else '中'}没有写明时限的任务。")
+        return (
+            f"{who} names no time limit for these measures."
+            if english
+            else f"{who}{'负责的措施中' if unit else '中'}没有写明时限的任务。"
+        )
     if english:
         lines = [f"{who} has {len(measures)} measure(s) with a time limit:"]
     else:

@@ -1,9 +1,11 @@
 """Answers composed from the measures themselves: the units to contact, the measure numbers, the text
 quoted verbatim (so every figure is the notice's own). No model; instant."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 from rag.corpus.model import Document, Measure
 from rag.corpus.units import UnitDirectory
@@ -22,8 +24,9 @@ class HasRoles(Protocol):
     def cooperating(self) -> Sequence[str]: ...
 
 
-def roles_text(roles: HasRoles, open_list: bool = False, *, english: bool = False,
-               names: EnglishNames | None = None) -> str:
+def roles_text(
+    roles: HasRoles, open_list: bool = False, *, english: bool = False, names: EnglishNames | None = None
+) -> str:
     """责任单位：A、B where the notice names only responsible units (the Jiading layout); otherwise the lead
     first: 牵头：A；配合：B、C. A list that ended with 等 keeps it."""
     more = "等" if open_list and not english else ""
@@ -31,12 +34,19 @@ def roles_text(roles: HasRoles, open_list: bool = False, *, english: bool = Fals
     if not roles.lead and not roles.cooperating:
         if not roles.responsible:
             return "Responsible units (责任单位): not named in the notice" if english else "责任单位：通知未列明"
-        return (f"Responsible units (责任单位): {show(roles.responsible)}" if english
-                else f"责任单位：{show(roles.responsible)}{more}")
-    labels = (("Lead (牵头)", "Responsible (责任)", "Cooperating (配合)") if english else ("牵头", "责任单位", "配合"))
-    lists = [(label, us) for label, us in zip(labels, (roles.lead, roles.responsible, roles.cooperating)) if us]
-    text = "; ".join(f"{label}: {show(us)}" for label, us in lists) if english else "；".join(
-        f"{label}：{show(us)}" for label, us in lists)
+        return (
+            f"Responsible units (责任单位): {show(roles.responsible)}"
+            if english
+            else f"责任单位：{show(roles.responsible)}{more}"
+        )
+    labels = ("Lead (牵头)", "Responsible (责任)", "Cooperating (配合)") if english else ("牵头", "责任单位", "配合")
+    named = (roles.lead, roles.responsible, roles.cooperating)
+    lists = [(label, us) for label, us in zip(labels, named, strict=True) if us]
+    text = (
+        "; ".join(f"{label}: {show(us)}" for label, us in lists)
+        if english
+        else "；".join(f"{label}：{show(us)}" for label, us in lists)
+    )
     return text + more
 
 
@@ -92,33 +102,71 @@ class _Phrases:
 
 _CHINESE = _Phrases(
     remit=lambda unit, n, ids: f"{unit}负责（或参与）以下{n}项措施：{ids}。",
-    contact=lambda units, top, others: f"请联系：{'、'.join(units)}（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
+    contact=lambda units, top, others: (
+        f"请联系：{'、'.join(units)}（依据措施{top}）。" + (f"另见措施{others}。" if others else "")
+    ),
     quoted="相关措施原文：",
     units=lambda m: roles_text(m.roles, m.units_open),
-    by_role=lambda roles, top, others: f"请联系——{roles}（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
-    remit_roles=lambda unit, by: f"{unit}在以下措施中的职责——" + "；".join(
-        f"{label}{len(ids)}项：{'、'.join(ids)}" for label, ids in
-        (("牵头", by.get("lead", [])), ("负责", by.get("responsible", [])), ("配合", by.get("cooperating", []))) if ids) + "。",
-    no_units=lambda top, others: f"通知未列明该措施的责任单位（依据措施{top}）。" + (f"另见措施{others}。" if others else ""),
+    by_role=lambda roles, top, others: (
+        f"请联系——{roles}（依据措施{top}）。" + (f"另见措施{others}。" if others else "")
+    ),
+    remit_roles=lambda unit, by: (
+        f"{unit}在以下措施中的职责——"
+        + "；".join(
+            f"{label}{len(ids)}项：{'、'.join(ids)}"
+            for label, ids in (
+                ("牵头", by.get("lead", [])),
+                ("负责", by.get("responsible", [])),
+                ("配合", by.get("cooperating", [])),
+            )
+            if ids
+        )
+        + "。"
+    ),
+    no_units=lambda top, others: (
+        f"通知未列明该措施的责任单位（依据措施{top}）。" + (f"另见措施{others}。" if others else "")
+    ),
 )
+
+
 def _english(names: EnglishNames) -> _Phrases:
     return _Phrases(
         remit=lambda unit, n, ids: f"{unit} is responsible for {n} measure(s) of the notice: {ids}.",
-        contact=lambda units, top, others: f"Contact: {_units_en(units, names)} — per measure {top}."
-        + (f" See also {others}." if others else ""),
+        contact=lambda units, top, others: (
+            f"Contact: {_units_en(units, names)} — per measure {top}." + (f" See also {others}." if others else "")
+        ),
         quoted="The measures, quoted from the notice:",
         units=lambda m: roles_text(m.roles, m.units_open, english=True, names=names),
-        by_role=lambda roles, top, others: f"Contact — {roles} — per measure {top}." + (f" See also {others}." if others else ""),
-        remit_roles=lambda unit, by: f"{unit}'s part in the notice — " + "; ".join(
-            f"{label}: {', '.join(ids)}" for label, ids in
-            (("leads", by.get("lead", [])), ("responsible for", by.get("responsible", [])),
-             ("cooperates on", by.get("cooperating", []))) if ids) + ".",
-        no_units=lambda top, others: f"The notice names no unit for measure {top}." + (f" See also {others}." if others else ""),
+        by_role=lambda roles, top, others: (
+            f"Contact — {roles} — per measure {top}." + (f" See also {others}." if others else "")
+        ),
+        remit_roles=lambda unit, by: (
+            f"{unit}'s part in the notice — "
+            + "; ".join(
+                f"{label}: {', '.join(ids)}"
+                for label, ids in (
+                    ("leads", by.get("lead", [])),
+                    ("responsible for", by.get("responsible", [])),
+                    ("cooperates on", by.get("cooperating", [])),
+                )
+                if ids
+            )
+            + "."
+        ),
+        no_units=lambda top, others: (
+            f"The notice names no unit for measure {top}." + (f" See also {others}." if others else "")
+        ),
     )
 
 
-def compose(measures: list[Measure], documents: dict[str, Document], *, english: bool, unit_query: str | None = None,
-            names: EnglishNames | None = None) -> str:
+def compose(
+    measures: list[Measure],
+    documents: dict[str, Document],
+    *,
+    english: bool,
+    unit_query: str | None = None,
+    names: EnglishNames | None = None,
+) -> str:
     say = _english(names or {}) if english else _CHINESE
     label = {m.key: doc_label(m, documents) for m in measures}
     top, others = label[measures[0].key], "、".join(label[m.key] for m in measures[1:])
@@ -143,15 +191,22 @@ def compose(measures: list[Measure], documents: dict[str, Document], *, english:
     return "\n".join(lines)
 
 
-def refusal(title: str, reason: str, related: list[Measure], hotline: str, *, english: bool,
-            names: EnglishNames | None = None) -> str:
+def refusal(
+    title: str, reason: str, related: list[Measure], hotline: str, *, english: bool, names: EnglishNames | None = None
+) -> str:
     """Says the notice does not cover the question, and still helps: a weakly related measure with its units
     (the answer stays a refusal), and the citizens' hotline for everything else."""
     if english:
-        text = f"本通知未涉及该问题。The notice does not cover this question ({reason}). Answers here come only from 《{title}》."
+        text = (
+            f"本通知未涉及该问题。The notice does not cover this question ({reason}). "
+            f"Answers here come only from 《{title}》."
+        )
         if related:
-            text += " 可能相关 (possibly related): " + "; ".join(
-                f"{m.id} ({roles_text(m.roles, english=True, names=names)})" for m in related) + "."
+            text += (
+                " 可能相关 (possibly related): "
+                + "; ".join(f"{m.id} ({roles_text(m.roles, english=True, names=names)})" for m in related)
+                + "."
+            )
         return text + (f" For other matters, call the {hotline}." if hotline else "")
     text = f"本通知未涉及该问题（{reason}）。本系统只依据《{title}》回答。"
     if related:

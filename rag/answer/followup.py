@@ -1,5 +1,6 @@
 """Questions as retrieval should see them: follow-ups resolved against the conversation, and text that
 tries to steer the system (instructions to ignore the context, fake citations) taken out."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,8 @@ from rag.corpus.ids import find_refs
 
 _INJECTION = re.compile(
     r"忽略|无视|不要管|不用管|别管|忘掉|忘记(以上|之前|前面)|(以上|上述|之前的?)(要求|指令|规则|内容)|你现在是|扮演|系统提示|新的?指令|越狱|"
-    r"(?i:ignore|disregard|forget (the|all|everything|previous)|system prompt|you are now|act as|pretend|new instructions?|jailbreak|override)"
+    r"(?i:ignore|disregard|forget (the|all|everything|previous)|system prompt|you are now|act as|pretend|"
+    r"new instructions?|jailbreak|override)"
 )
 _BRACKETED_ID = re.compile(r"[\[【〔][^\]】〕]{1,20}[\]】〕]")
 _FOLLOWUP = re.compile(
@@ -32,7 +34,9 @@ def sanitize(question: str) -> tuple[str, bool]:
         kept.append(sentence if hit is None else "".join(clauses[:hit]))  # an instruction runs to the sentence end
     result = "".join(kept).strip(" ，,。")
     if not result:  # the whole question was one instruction: keep what is not the trigger itself
-        result = "".join(c for c in re.split(r"(?<=[。！？!?；;，,\n])", cleaned) if not _INJECTION.search(c)).strip(" ，,。")
+        result = "".join(c for c in re.split(r"(?<=[。！？!?；;，,\n])", cleaned) if not _INJECTION.search(c)).strip(
+            " ，,。"
+        )
     changed = result != text
     return (result or cleaned.strip()), changed
 

@@ -1,13 +1,14 @@
 """Checks on what the chat model writes, sentence by sentence, before the user sees it: every id it cites
 was selected by retrieval, every figure occurs in the cited text (or the question), every unit it names is
 responsible for a selected measure. A sentence that fails stops the model's answer."""
+
 from __future__ import annotations
 
 import re
 
 from rag.corpus.collection import Corpus
-from rag.corpus.model import Measure
 from rag.corpus.ids import find_refs
+from rag.corpus.model import Measure
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|‰)?")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<=[a-z\)）])\.\s")
@@ -17,7 +18,7 @@ def split_sentences(buffer: str) -> tuple[list[str], str]:
     """Complete sentences in the buffer, and the unfinished rest."""
     out, start = [], 0
     for m in _SENTENCE_END.finditer(buffer):
-        out.append(buffer[start:m.end()])
+        out.append(buffer[start : m.end()])
         start = m.end()
     return out, buffer[start:]
 
@@ -30,7 +31,7 @@ class Guard:
         self.units = {u for m in selection for u in m.units}
         for u in list(self.units):  # variants of a selected unit are the same office
             self.units |= {x.name for x in corpus.units.find(u)}
-        self._bigrams = {self.source[i:i + 2] for i in range(len(self.source) - 1)}
+        self._bigrams = {self.source[i : i + 2] for i in range(len(self.source) - 1)}
         self.cited: list[str] = []
         self.grounded = False  # cited a selected measure or named a responsible unit
 
@@ -53,7 +54,7 @@ class Guard:
             elif fig:
                 self.grounded = True
         cjk = re.findall(r"[\u4e00-\u9fff]{2,}", sentence)
-        pairs = [w[i:i + 2] for w in cjk for i in range(len(w) - 1)]
+        pairs = [w[i : i + 2] for w in cjk for i in range(len(w) - 1)]
         if len(pairs) >= 4 and sum(p in self._bigrams for p in pairs) / len(pairs) >= 0.5:
             self.grounded = True  # mostly the measure's own wording
         for surface, names in self.corpus.units.mentions(sentence):

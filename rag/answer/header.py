@@ -1,4 +1,5 @@
 """Questions about a notice itself (文号, 发文日期, 发布机构, 主送, 依据, 标题) are answered from its header."""
+
 from __future__ import annotations
 
 import re
@@ -9,13 +10,21 @@ from rag.corpus.model import Document
 _FIELDS: dict[str, tuple[str, str]] = {
     "doc_number": (r"文号|发文字号|字号|几号文|文件号", r"document (number|no)|reference number|file number"),
     "index_number": (r"索引号", r"index (number|no)"),
-    "date": (r"发文日期|印发日期|发布日期|成文日期|落款.{0,4}日期|哪天(发|印发|发布|出)|什么时候(发|印发|发布|出台|下发)|何时(发|印发|发布)|(发|印发|发布|出台|下发)的?(日期|时间)|几月几(号|日)",
-             r"(issued|published|released|dated|signed) (on|when)|when was .* (issued|published|released|signed)|date of (issue|the (notice|document))|issue date"),
-    "publisher": (r"发布机构|发文机关|发文单位|哪个(机关|单位|部门)(印发|发布|发的|下发|制定)|谁(印发|发布|发的|下发)|印发机关|(哪个|什么)部门拟定|谁拟定|拟定",
-                  r"who (issued|published|released)|issuing (authority|body|agency)|publisher"),
+    "date": (
+        r"发文日期|印发日期|发布日期|成文日期|落款.{0,4}日期|哪天(发|印发|发布|出)|什么时候(发|印发|发布|出台|下发)|何时(发|印发|发布)|(发|印发|发布|出台|下发)的?(日期|时间)|几月几(号|日)",
+        r"(issued|published|released|dated|signed) (on|when)|when was .* (issued|published|released|signed)|"
+        r"date of (issue|the (notice|document))|issue date",
+    ),
+    "publisher": (
+        r"发布机构|发文机关|发文单位|哪个(机关|单位|部门)(印发|发布|发的|下发|制定)|谁(印发|发布|发的|下发)|印发机关|(哪个|什么)部门拟定|谁拟定|拟定",
+        r"who (issued|published|released)|issuing (authority|body|agency)|publisher",
+    ),
     "recipients": (r"主送|发给(哪些|谁)|送给(哪些|谁)|下发给|发送给", r"addressed to|recipients|sent to"),
     "basis": (r"依据|根据(哪些|什么)(文件|规定|条例|方案)|上位(文件|法)", r"based on|legal basis|according to which"),
-    "title": (r"标题|全称|文件名|名称是|叫什么|题目", r"\btitle\b|what is (the|this) (notice|document) called|full name"),
+    "title": (
+        r"标题|全称|文件名|名称是|叫什么|题目",
+        r"\btitle\b|what is (the|this) (notice|document) called|full name",
+    ),
 }
 _ABOUT_DOC = re.compile(r"(这份|这个|该|本|此)?(通知|文件|方案|实施方案|文)|(?i:notice|document|this plan)")
 
@@ -41,13 +50,19 @@ def header_answer(doc: Document, field: str, english: bool) -> str:
         return f"Its index number is {value}." if english else f"{name}的索引号是{value}。"
     if field == "date":
         signed = f"（落款日期{h.signed_date}）" if h.signed_date else ""
-        return (f"{name} was issued on {h.date} (signed {h.signed_date})." if english
-                else f"{name}的发文日期是{h.date}{signed}。")
+        return (
+            f"{name} was issued on {h.date} (signed {h.signed_date})."
+            if english
+            else f"{name}的发文日期是{h.date}{signed}。"
+        )
     if field == "publisher":
         drafted = h.drafter
         by = h.issuer or h.publisher
-        text = (f"{name} was issued by {by} (发布机构: {h.publisher})." if english
-                else f"{name}由{by}印发，发布机构为{h.publisher}。")
+        text = (
+            f"{name} was issued by {by} (发布机构: {h.publisher})."
+            if english
+            else f"{name}由{by}印发，发布机构为{h.publisher}。"
+        )
         return text + (f"实施方案由{drafted}拟定。" if drafted and not english else "")
     if field == "recipients":
         rec = "、".join(h.recipients)

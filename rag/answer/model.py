@@ -1,4 +1,5 @@
 """What an answer is: text, the measures it cites, whether it refused, and how it was made."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,5 +20,12 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # seconds: search, answer
 
     def to_dict(self) -> dict:
-        return {"answer": self.answer, "citations": [c.to_dict() for c in self.citations], "refused": self.refused,
-                "mode": self.mode, "retrieved": self.retrieved, "notes": self.notes, "timings": self.timings}
+        return {
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "refused": self.refused,
+            "mode": self.mode,
+            "retrieved": self.retrieved,
+            "notes": self.notes,
+            "timings": self.timings,
+        }

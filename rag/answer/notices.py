@@ -1,5 +1,6 @@
 """What an answer must say about the notices it cites, from their data: a notice that is no longer (or not
 yet) in force says so in the answer's first line and in its notes."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,8 +12,9 @@ def _cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def validity_warning(doc: Document, today: date, documents: dict[str, Document], *, name_it: bool,
-                     english: bool = False) -> str | None:
+def validity_warning(
+    doc: Document, today: date, documents: dict[str, Document], *, name_it: bool, english: bool = False
+) -> str | None:
     """One line for a cited notice that is not in force on `today`; None when it is."""
     v = doc.validity
     status = v.status(today)
@@ -27,16 +29,20 @@ def validity_warning(doc: Document, today: date, documents: dict[str, Document],
         return f"注意：{which}已被{by}替代，已废止。"
     if status == "expired":
         until = v.effective_until
+        assert until is not None  # expired means a date has passed
         if english:
             return f"Note: {which} was valid until {until.isoformat()} and has expired."
         return f"注意：{which}有效期至{_cn_date(until)}，已失效。"
     start = v.effective_from
+    assert start is not None  # not yet in force means a start date lies ahead
     if english:
         return f"Note: {which} takes effect on {start.isoformat()} and is not yet in force."
     return f"注意：{which}自{_cn_date(start)}起施行，目前尚未生效。"
 
 
-def validity_warnings(doc_ids: list[str], today: date, documents: dict[str, Document], *, english: bool = False) -> list[str]:
+def validity_warnings(
+    doc_ids: list[str], today: date, documents: dict[str, Document], *, english: bool = False
+) -> list[str]:
     """A warning for each cited notice that is not in force, each notice once, in citation order."""
     name_it = len(documents) > 1
     out = []

@@ -1,5 +1,6 @@
 """The chat model's instructions and context. It phrases what the selected measures say; it is not asked
 to choose measures or units (those come from retrieval and are added from the structured data)."""
+
 from __future__ import annotations
 
 from rag.corpus.model import Measure
@@ -18,10 +19,12 @@ SYSTEM_EN = (
 )
 
 
-def build_messages(question: str, measures: list[Measure], history: list[dict], english: bool, max_turns: int = 2) -> list[dict]:
+def build_messages(
+    question: str, measures: list[Measure], history: list[dict], english: bool, max_turns: int = 2
+) -> list[dict]:
     context = "\n".join(f"【{m.id}】{m.body}" for m in measures)
     messages = [{"role": "system", "content": SYSTEM_EN if english else SYSTEM_ZH}]
-    for turn in history[-2 * max_turns:]:
+    for turn in history[-2 * max_turns :]:
         if turn.get("role") in ("user", "assistant") and turn.get("content"):
             messages.append({"role": turn["role"], "content": str(turn["content"])[:600]})
     label = "Measures" if english else "措施原文"

@@ -6,6 +6,7 @@ Used in `llm` and `auto` modes for questions the learned scope judgement admits 
 unit's remit, which structure answers). On the dev split it raised hit@1 of the second search (README,
 Rewriting); it costs one short generation (p50 about a second here) before the answer starts.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,9 +14,13 @@ import logging
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
 
 log = logging.getLogger(__name__)
-SYSTEM = "你是政府文件检索助手。把用户的口语问题改写成政府政策文件里会用的正式术语，只输出一行关键词，用空格分开，不要解释。"
-SYSTEM_EN = ("You help search a Chinese government policy notice. Rewrite the user's question as the formal Chinese "
-             "terms such a notice would use. Output one line of Chinese keywords separated by spaces, nothing else.")
+SYSTEM = (
+    "你是政府文件检索助手。把用户的口语问题改写成政府政策文件里会用的正式术语，只输出一行关键词，用空格分开，不要解释。"
+)
+SYSTEM_EN = (
+    "You help search a Chinese government policy notice. Rewrite the user's question as the formal Chinese "
+    "terms such a notice would use. Output one line of Chinese keywords separated by spaces, nothing else."
+)
 
 
 class QueryRewriter:
@@ -24,10 +29,14 @@ class QueryRewriter:
 
     def rewrite(self, question: str, english: bool = False) -> str | None:
         """One line of the notice's terms for the question, or None when the model cannot give one in time."""
-        messages = [{"role": "system", "content": SYSTEM_EN if english else SYSTEM},
-                    {"role": "user", "content": question[:600]}]
+        messages = [
+            {"role": "system", "content": SYSTEM_EN if english else SYSTEM},
+            {"role": "user", "content": question[:600]},
+        ]
         try:
-            text = "".join(self.chat.stream(messages, max_tokens=self.max_tokens, temperature=0.0, timeout_s=self.timeout_s))
+            text = "".join(
+                self.chat.stream(messages, max_tokens=self.max_tokens, temperature=0.0, timeout_s=self.timeout_s)
+            )
         except (ModelBusy, ModelTimeout, ModelUnavailable) as exc:
             log.info("no rewrite: %s", exc)
             return None

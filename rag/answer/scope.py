@@ -14,6 +14,7 @@ chosen on cross-validated probabilities so that about 1% of answerable questions
 Rules settle what is certain before the model: a measure id or a unit's whole remit puts a question in
 scope; a year after the newest notice, or a place (by CC-CEDICT) that no notice mentions, puts it out.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,20 @@ from rag.retrieval.tokenize import pinyin_tokens
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "scope_model.json"
-FEATURES = ["lex_cov", "lex_best", "top_word_known", "dense_top1", "dense_gap", "dense_z", "agree", "bm25_top1",
-            "bm25_gap", "pinyin_best", "latin", "n_words"]
+FEATURES = [
+    "lex_cov",
+    "lex_best",
+    "top_word_known",
+    "dense_top1",
+    "dense_gap",
+    "dense_z",
+    "agree",
+    "bm25_top1",
+    "bm25_gap",
+    "pinyin_best",
+    "latin",
+    "n_words",
+]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 
@@ -59,12 +72,19 @@ class _Words:
 
 
 class ScopeJudge:
-    def __init__(self, corpus: Corpus, pinyin_vocabulary: set[str], model: Classifier | None,
-                 related_floor: float = 0.15, lexicon: Lexicon | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        pinyin_vocabulary: set[str],
+        model: Classifier | None,
+        related_floor: float = 0.15,
+        lexicon: Lexicon | None = None,
+    ):
         documents = corpus.documents
         self.lexicon = lexicon or Lexicon()
-        self.text = "\n".join([*(m.text for m in corpus.measures),
-                               *(d.header.cover_letter + "\n" + d.header.title for d in documents)])
+        self.text = "\n".join(
+            [*(m.text for m in corpus.measures), *(d.header.cover_letter + "\n" + d.header.title for d in documents)]
+        )
         self.pinyin_vocab = pinyin_vocabulary
         # each notice's own place, most specific (嘉定区, 嘉定): a question naming it is about the notices
         self.home = [p for d in documents for p in d.header.places[-2:]]
@@ -74,8 +94,14 @@ class ScopeJudge:
         self.model, self.related_floor = model, related_floor
 
     @classmethod
-    def load(cls, corpus: Corpus, pinyin_vocabulary: set[str], path: Path | None = None,
-             related_floor: float = 0.15, lexicon: Lexicon | None = None) -> "ScopeJudge":
+    def load(
+        cls,
+        corpus: Corpus,
+        pinyin_vocabulary: set[str],
+        path: Path | None = None,
+        related_floor: float = 0.15,
+        lexicon: Lexicon | None = None,
+    ) -> ScopeJudge:
         path = path or DEFAULT_MODEL
         model = load_classifier(path) if path.is_file() else None
         if model is None:
@@ -90,7 +116,7 @@ class ScopeJudge:
         if word in self.text:
             return False
         gloss = self.lexicon.place(word, prefix=flag == "ns")
-        return bool(gloss) and not any(h in gloss.lower() for h in self.home_english)
+        return gloss is not None and bool(gloss) and not any(h in gloss.lower() for h in self.home_english)
 
     def _known(self, word: str) -> bool:
         """A word the notices use: found in their text, or a homophone of their words. (Requiring single
@@ -128,9 +154,9 @@ class ScopeJudge:
             lex_best = sum(w in best for w in expansion) / len(expansion) if expansion else 0.0
             top_known = float(plan.english_coverage > 0)
         elif total > 0:
-            lex_cov = sum(w for w, k in zip(words.weights, words.known) if k) / total
+            lex_cov = sum(w for w, k in zip(words.weights, words.known, strict=False) if k) / total
             best = result.hits[0].measure.text if result.hits else ""
-            lex_best = sum(w for w, word in zip(words.weights, words.words) if word in best) / total
+            lex_best = sum(w for w, word in zip(words.weights, words.words, strict=False) if word in best) / total
             top_known = float(words.known[int(np.argmax(words.weights))])
         else:
             lex_cov = lex_best = top_known = 0.0
@@ -143,9 +169,20 @@ class ScopeJudge:
         bm = ev.bm25[np.isfinite(ev.bm25)]
         bm25_top1 = float(bm[0]) if len(bm) else 0.0
         bm25_gap = float(bm[0] - bm[1:6].mean()) if len(bm) > 1 else bm25_top1
-        row = [lex_cov, lex_best, top_known, float(dense[0]) if len(dense) else 0.0, dense_gap, dense_z, agree,
-               bm25_top1, bm25_gap, ev.pinyin_best, float(plan.latin),
-               math.log1p(len(words.words) if not plan.latin else len(plan.text.split()))]
+        row = [
+            lex_cov,
+            lex_best,
+            top_known,
+            float(dense[0]) if len(dense) else 0.0,
+            dense_gap,
+            dense_z,
+            agree,
+            bm25_top1,
+            bm25_gap,
+            ev.pinyin_best,
+            float(plan.latin),
+            math.log1p(len(words.words) if not plan.latin else len(plan.text.split())),
+        ]
         return row, words
 
     def ruled(self, result: SearchResult, words: _Words | None = None) -> ScopeVerdict | None:
@@ -177,8 +214,11 @@ class ScopeJudge:
             return ScopeVerdict(True, 1.0, "no scope model", by="none")
         row, words = self.features(result, words)
         in_scope, p = self.model.decide(row)
-        missing = [w for w, k, wt in sorted(zip(words.words, words.known, words.weights), key=lambda t: -t[2])
-                   if not k and len(w) >= 2]
+        missing = [
+            w
+            for w, k, wt in sorted(zip(words.words, words.known, words.weights, strict=False), key=lambda t: -t[2])
+            if not k and len(w) >= 2
+        ]
         if in_scope:
             return ScopeVerdict(True, p, f"相关度{p:.2f}", missing)
         related = [h for h in result.hits[:1] if p >= self.related_floor]

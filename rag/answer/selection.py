@@ -1,5 +1,6 @@
 """Which retrieved measures the answer rests on. Retrieval decides, never the chat model: ids written in
 the question, a unit's whole remit, or the best hit plus those scoring close to it."""
+
 from __future__ import annotations
 
 from rag.retrieval.hit import Hit

@@ -1,12 +1,13 @@
 """The answer pipeline: sanitise → resolve follow-ups → header questions → retrieve → scope → select →
 extractive text, or the chat model's phrasing checked sentence by sentence, with the extractive answer as
 fallback. Events: token (text to append), replace (discard what was streamed), done (the full Answer)."""
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from rag.answer import deadlines, extractive
 from rag.answer.followup import resolve, sanitize
@@ -22,11 +23,11 @@ from rag.corpus import schedule
 from rag.corpus.collection import Corpus
 from rag.corpus.deadlines import find_deadlines
 from rag.corpus.model import Measure
+from rag.language.script import to_simplified
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.query import QueryPlan
-from rag.language.script import to_simplified
 from rag.retrieval.tokenize import latin_share
 from rag.settings import Settings
 
@@ -46,19 +47,24 @@ class Answerer:
     def __init__(self, corpus: Corpus, retriever: HybridRetriever, chat: ChatModel | None, settings: Settings):
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
         cfg = settings.answer
-        self.scope = ScopeJudge.load(corpus, set(retriever.pinyin.idf), cfg.scope_model, cfg.related_floor,
-                                     retriever.lexicon)
+        self.scope = ScopeJudge.load(
+            corpus, set(retriever.pinyin.idf), cfg.scope_model, cfg.related_floor, retriever.lexicon
+        )
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)
         self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None
 
-    def ask(self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None
+    ) -> Answer:
         for event in self.stream(question, history, mode, doc):
             if event["event"] == "done":
                 return event["answer"]
         raise RuntimeError("answer stream ended without a result")
 
-    def stream(self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None) -> Iterator[dict]:
+    def stream(
+        self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None
+    ) -> Iterator[dict]:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         started = time.perf_counter()
@@ -71,10 +77,14 @@ class Answerer:
 
         field = header_field(cleaned)
         if field:
-            document = self.documents.get(doc) if doc else self._document_for(query)
+            document = (self.documents.get(doc) if doc else None) or self._document_for(query)
             text = header_answer(document, field, english)
             yield from self._emit(text)
-            yield self._done(Answer(text, [], False, "extractive", [], notes, {"search": 0.0, "answer": time.perf_counter() - started}))
+            yield self._done(
+                Answer(
+                    text, [], False, "extractive", [], notes, {"search": 0.0, "answer": time.perf_counter() - started}
+                )
+            )
             return
 
         listed = self._deadline_listing(query, doc, english)
@@ -83,9 +93,17 @@ class Answerer:
             warnings = self._warnings(measures, english)
             text = "\n".join([*warnings, text])
             yield from self._emit(text)
-            yield self._done(Answer(text, [Citation.of(m) for m in measures], False, "extractive",
-                                    [m.id for m in measures], notes + warnings,
-                                    {"search": 0.0, "answer": time.perf_counter() - started}))
+            yield self._done(
+                Answer(
+                    text,
+                    [Citation.of(m) for m in measures],
+                    False,
+                    "extractive",
+                    [m.id for m in measures],
+                    notes + warnings,
+                    {"search": 0.0, "answer": time.perf_counter() - started},
+                )
+            )
             return
 
         context = self.context(query, mode, doc, english)
@@ -96,19 +114,37 @@ class Answerer:
         retrieved = [h.measure.id for h in hits]
         if not verdict.in_scope or not hits:
             title = self._title(doc)
-            text = extractive.refusal(title, verdict.reason, [h.measure for h in verdict.related],
-                                      self.settings.answer.hotline, english=english, names=self.english_names)
+            text = extractive.refusal(
+                title,
+                verdict.reason,
+                [h.measure for h in verdict.related],
+                self.settings.answer.hotline,
+                english=english,
+                names=self.english_names,
+            )
             yield from self._emit(text)
-            yield self._done(Answer(text, [], True, "extractive", retrieved, notes,
-                                    {"search": searched - started, "answer": time.perf_counter() - started}))
+            yield self._done(
+                Answer(
+                    text,
+                    [],
+                    True,
+                    "extractive",
+                    retrieved,
+                    notes,
+                    {"search": searched - started, "answer": time.perf_counter() - started},
+                )
+            )
             return
 
-        chosen = [h.measure for h in select(hits, self.settings.answer.max_measures, self.settings.answer.select_margin)]
+        chosen = [
+            h.measure for h in select(hits, self.settings.answer.max_measures, self.settings.answer.select_margin)
+        ]
         unit_query = None
         if hits[0].via and hits[0].via[0] == "unit":
             unit_query = "、".join(sorted(plan.unit_names & {u for m in chosen for u in m.units}, key=len)) or None
-        fallback = extractive.compose(chosen, self.documents, english=english, unit_query=unit_query,
-                                      names=self.english_names)
+        fallback = extractive.compose(
+            chosen, self.documents, english=english, unit_query=unit_query, names=self.english_names
+        )
         use_model = self.chat is not None and mode in ("auto", "llm") and unit_query is None
         if mode == "llm" and self.chat is None:
             notes.append("没有可用的对话模型，已改为摘录式回答")
@@ -117,14 +153,24 @@ class Answerer:
         lead = "".join(w + "\n" for w in warnings)
         text, used = lead + fallback, "extractive"
         if use_model:
-            text, used, model_notes = yield from self._model_answer(query, chosen, history, english, fallback,
-                                                                    strict=mode == "llm", lead=lead)
+            text, used, model_notes = yield from self._model_answer(
+                query, chosen, history, english, fallback, strict=mode == "llm", lead=lead
+            )
             notes += model_notes
         else:
             yield from self._emit(text)
         citations = [Citation.of(m) for m in chosen]
-        yield self._done(Answer(text, citations, False, used, retrieved, notes,
-                                {"search": searched - started, "answer": time.perf_counter() - started}))
+        yield self._done(
+            Answer(
+                text,
+                citations,
+                False,
+                used,
+                retrieved,
+                notes,
+                {"search": searched - started, "answer": time.perf_counter() - started},
+            )
+        )
 
     def context(self, query: str, mode: str = "auto", doc: str | None = None, english: bool = False) -> Context:
         """What an answer rests on: the search, the scope verdict on the question as asked, and in llm/auto
@@ -136,8 +182,14 @@ class Answerer:
         hits, rewritten = result.hits, None
         cfg = self.settings.answer
         unsure = len(hits) > 1 and hits[0].score - hits[1].score < cfg.rewrite_margin
-        if (self.rewriter is not None and mode in ("auto", "llm") and verdict.in_scope and verdict.by == "model"
-                and not english and unsure):
+        if (
+            self.rewriter is not None
+            and mode in ("auto", "llm")
+            and verdict.in_scope
+            and verdict.by == "model"
+            and not english
+            and unsure
+        ):
             rewritten = self.rewriter.rewrite(query)
             if rewritten:
                 second = self.retriever.search(self.retriever.plan(f"{query} {rewritten}", doc), top_k=8, doc=doc)
@@ -154,8 +206,12 @@ class Answerer:
         held: list[str] = []  # sentences withheld until the model shows it is answering from the measures
         body, buffer, problems = "", "", []
         try:
-            pieces = self.chat.stream(build_messages(question, chosen, history, english),
-                                      max_tokens=cfg.max_tokens, temperature=cfg.temperature, timeout_s=cfg.timeout_s)
+            pieces = self.chat.stream(
+                build_messages(question, chosen, history, english),
+                max_tokens=cfg.max_tokens,
+                temperature=cfg.temperature,
+                timeout_s=cfg.timeout_s,
+            )
             for piece in pieces:
                 buffer += piece
                 sentences, buffer = split_sentences(buffer)
@@ -191,7 +247,11 @@ class Answerer:
             log.info("model answer rejected: %s; raw: %r", problems, body + "".join(held) + buffer)
             yield {"event": "replace"}
             yield from self._emit(lead + fallback)
-            return lead + fallback, "extractive", ["模型回答未通过核验或未完成，已改为摘录式回答：" + "；".join(problems)]
+            return (
+                lead + fallback,
+                "extractive",
+                ["模型回答未通过核验或未完成，已改为摘录式回答：" + "；".join(problems)],
+            )
         body += "".join(held)
         yield from self._emit("".join(held))
         tail = "\n" + "\n".join(fallback.split("\n")[1:])  # the quoted measures and their units, from the data
@@ -199,8 +259,9 @@ class Answerer:
         return preface + body + tail, "llm", []
 
     def _warnings(self, measures: list[Measure], english: bool) -> list[str]:
-        return validity_warnings([m.doc for m in measures], self.settings.current_date(), self.documents,
-                                 english=english)
+        return validity_warnings(
+            [m.doc for m in measures], self.settings.current_date(), self.documents, english=english
+        )
 
     def _deadline_listing(self, query: str, doc: str | None, english: bool) -> tuple[str, list[Measure]] | None:
         """A unit's time-limited tasks, or every task due by a date the question names, from the deadline
@@ -242,5 +303,5 @@ class Answerer:
         return self.documents[hits[0].measure.doc] if hits else next(iter(self.documents.values()))
 
     def _title(self, doc: str | None) -> str:
-        d = self.documents.get(doc) if doc else next(iter(self.documents.values()))
+        d = (self.documents.get(doc) if doc else None) or next(iter(self.documents.values()))
         return d.header.title if len(self.documents) == 1 or doc else "已收录的通知"

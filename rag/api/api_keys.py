@@ -4,6 +4,7 @@ An ASGI middleware rather than a route dependency because /mcp is an ASGI app of
 no FastAPI dependencies, and both must answer 401 the same way. With no keys configured it lets everything
 through (the default: a fresh install listens on 127.0.0.1 only).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -36,10 +37,21 @@ class ApiKeys:
         if self.allowed(headers.get("authorization")):
             await self.app(scope, receive, send)
             return
-        detail = ("send an API key as 'Authorization: Bearer <key>' (one of RAG_SERVER__API_KEYS)"
-                  if "authorization" not in headers else "wrong API key")
+        detail = (
+            "send an API key as 'Authorization: Bearer <key>' (one of RAG_SERVER__API_KEYS)"
+            if "authorization" not in headers
+            else "wrong API key"
+        )
         payload = error_bytes(scope["path"], 401, detail)
-        await send({"type": "http.response.start", "status": 401,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                                (b"www-authenticate", b"Bearer")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"www-authenticate", b"Bearer"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})

@@ -1,4 +1,5 @@
 """The FastAPI application: health, search, measures, units (and the routers later features add)."""
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,12 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
             yield
         svc.close()  # search worker processes end with the server
 
-    app = FastAPI(title="Policy notice QA", version=__version__, lifespan=lifespan,
-                  description="Search and answers over government policy notices, citing measure ids and responsible units.")
+    app = FastAPI(
+        title="Policy notice QA",
+        version=__version__,
+        lifespan=lifespan,
+        description="Search and answers over government policy notices, citing measure ids and responsible units.",
+    )
     app.state.services = svc
 
     from rag.api import deps
@@ -43,9 +48,14 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
-        return {"status": "ok", "version": __version__, "documents": len(svc.corpus.documents),
-                "measures": len(svc.corpus.measures), "index": svc.index.manifest.get("built_at", ""),
-                "search_workers": getattr(svc.searcher, "running", 0)}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "documents": len(svc.corpus.documents),
+            "measures": len(svc.corpus.measures),
+            "index": svc.index.manifest.get("built_at", ""),
+            "search_workers": getattr(svc.searcher, "running", 0),
+        }
 
     for module in (search, ask, measures, deadlines, units, admin):
         app.include_router(module.router)

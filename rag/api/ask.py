@@ -1,4 +1,5 @@
 """POST /api/ask and its streamed twin /api/ask/stream (server-sent events)."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ class AskRequest(BaseModel):
 
     question: Text = Field(..., description=f"the question, in any language ({MAX_TEXT_CHARS} characters at most)")
     # 10 turns of 2,000 characters stay inside the 64 KiB body limit even in 3-byte UTF-8
-    history: list[Turn] = Field(default_factory=list, max_length=10, description="earlier turns, oldest first (10 at most)")
-    mode: Literal["auto", "llm", "extractive"] = Field("auto", description="auto: the chat model when available, else extractive")
+    history: list[Turn] = Field(
+        default_factory=list, max_length=10, description="earlier turns, oldest first (10 at most)"
+    )
+    mode: Literal["auto", "llm", "extractive"] = Field(
+        "auto", description="auto: the chat model when available, else extractive"
+    )
     doc: DocId | None = Field(None, description="limit to one document id")
 
 
@@ -58,8 +63,11 @@ def ask(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> AskResp
     return AskResponse(**answer.to_dict())
 
 
-@router.post("/api/ask/stream", response_class=EventSourceResponse,
-             responses={200: {"content": {"text/event-stream": {}}, "description": "token … replace? … done events"}})
+@router.post(
+    "/api/ask/stream",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "token … replace? … done events"}},
+)
 def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> EventSourceResponse:
     _check_doc(req, svc)
     events = svc.answerer.stream(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)

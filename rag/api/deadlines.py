@@ -1,5 +1,6 @@
 """GET /api/deadlines: the time limits the measures set, as written, for window staff who are asked what is
 due and by whom."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,10 +19,21 @@ router = APIRouter(tags=["measures"])
 @router.get("/api/deadlines", responses={404: {"description": "unknown document or unit"}})
 def list_deadlines(
     svc: Annotated[Services, Depends(services)],
-    before: Annotated[date | None, Query(description="only limits with a date on or before this day (2022-06-30); "
-                                                     "durations and recurring limits have none")] = None,
-    unit: Annotated[str | None, Query(min_length=1, max_length=MAX_ID_CHARS,
-                                      description="only measures this unit leads, is responsible for or cooperates on")] = None,
+    before: Annotated[
+        date | None,
+        Query(
+            description="only limits with a date on or before this day (2022-06-30); "
+            "durations and recurring limits have none"
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_ID_CHARS,
+            description="only measures this unit leads, is responsible for or cooperates on",
+        ),
+    ] = None,
     doc: Annotated[DocId | None, Query(description="limit to one document id (GET /api/documents)")] = None,
 ) -> list[dict]:
     """One row per time limit: the limit as written, its kind (date, duration, recurring), the last day it

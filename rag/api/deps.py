@@ -1,4 +1,5 @@
 """Request-scoped access to the shared services (overridden in tests)."""
+
 from __future__ import annotations
 
 from rag.services import Services, get_services

@@ -2,6 +2,7 @@
 {"error": {"message", "type", "param", "code"}}, because the clients there (the `openai` library, Open WebUI)
 read the message from it; everywhere else it is {"detail": …}. The guard, the rate limit, the key check and
 the exception handlers all build it here, so one request path always gets one shape."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,14 @@ def is_openai(path: str) -> bool:
     return path.startswith(OPENAI_PREFIX)
 
 
-def error_body(path: str, status: int, detail: str, errors: list[dict] | None = None, code: str | None = None,
-               param: str | None = None) -> dict:
+def error_body(
+    path: str,
+    status: int,
+    detail: str,
+    errors: list[dict] | None = None,
+    code: str | None = None,
+    param: str | None = None,
+) -> dict:
     if is_openai(path):
         kind = _OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
         if param is None and errors and errors[0].get("loc"):

@@ -1,10 +1,12 @@
 """How failures become HTTP answers, for the whole app: every client mistake gets a 4xx whose "detail" says
 what is wrong, a busy model a 503 with Retry-After, and only a real bug a 500 (logged, with a generic
 message: stack traces and paths are not for clients)."""
+
 from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,14 +23,23 @@ log = logging.getLogger(__name__)
 
 def _where(loc: tuple | list) -> str:
     # ("body", "history", 0, "role") → "history.0.role"; a whole-body error → "body"
-    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
+    parts = (
+        [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
+    )
     return ".".join(parts) or (str(loc[0]) if loc else "body")
 
 
-def _answer(request: Request, status: int, detail: str, errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None, code: str | None = None) -> JSONResponse:
-    return JSONResponse(status_code=status, headers=headers,
-                        content=error_body(request.url.path, status, detail, errors, code))
+def _answer(
+    request: Request,
+    status: int,
+    detail: str,
+    errors: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+    code: str | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, headers=headers, content=error_body(request.url.path, status, detail, errors, code)
+    )
 
 
 async def validation_failed(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -49,16 +60,21 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
 
 async def model_busy(request: Request, exc: ModelBusy) -> JSONResponse:
     retry = max(1, math.ceil(exc.retry_after))
-    return _answer(request, 503, f"the chat model is busy with other questions; retry in {retry} s, "
-                                 "or ask with mode \"extractive\", which does not wait for it", headers={"Retry-After": str(retry)})
+    return _answer(
+        request,
+        503,
+        f"the chat model is busy with other questions; retry in {retry} s, "
+        'or ask with mode "extractive", which does not wait for it',
+        headers={"Retry-After": str(retry)},
+    )
 
 
 async def model_unavailable(request: Request, exc: ModelUnavailable) -> JSONResponse:
-    return _answer(request, 503, f"the chat model is unavailable ({exc}); ask with mode \"extractive\"")
+    return _answer(request, 503, f'the chat model is unavailable ({exc}); ask with mode "extractive"')
 
 
 async def model_timeout(request: Request, exc: ModelTimeout) -> JSONResponse:
-    return _answer(request, 504, f"{exc}; ask with mode \"extractive\" for an answer without the chat model")
+    return _answer(request, 504, f'{exc}; ask with mode "extractive" for an answer without the chat model')
 
 
 async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -66,19 +82,51 @@ async def unexpected(request: Request, exc: Exception) -> JSONResponse:
     return _answer(request, 500, "internal error; it has been logged")
 
 
-ERROR = {"type": "object", "required": ["detail"], "properties": {
-    "detail": {"type": "string", "description": "what is wrong, for a person to read"},
-    "errors": {"type": "array", "description": "validation errors one by one (422 only)",
-               "items": {"type": "object", "properties": {"loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-                                                          "msg": {"type": "string"}, "type": {"type": "string"}}}}}}
-OPENAI_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
-    "type": "object", "required": ["message", "type"],
-    "properties": {"message": {"type": "string"}, "type": {"type": "string"},
-                   "param": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-                   "code": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}}}
-_BODY_ERRORS = {"400": "malformed JSON or invalid UTF-8", "413": "body over the size limit",
-                "415": "body not sent as application/json", "422": "a field is missing, of the wrong type or out of range"}
-_ASK_ERRORS = {"429": "too many questions from this client; see Retry-After", "503": "the chat model is busy; see Retry-After"}
+ERROR = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "what is wrong, for a person to read"},
+        "errors": {
+            "type": "array",
+            "description": "validation errors one by one (422 only)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+OPENAI_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["message", "type"],
+            "properties": {
+                "message": {"type": "string"},
+                "type": {"type": "string"},
+                "param": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "code": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            },
+        }
+    },
+}
+_BODY_ERRORS = {
+    "400": "malformed JSON or invalid UTF-8",
+    "413": "body over the size limit",
+    "415": "body not sent as application/json",
+    "422": "a field is missing, of the wrong type or out of range",
+}
+_ASK_ERRORS = {
+    "429": "too many questions from this client; see Retry-After",
+    "503": "the chat model is busy; see Retry-After",
+}
 
 
 def _document(app: FastAPI) -> None:
@@ -112,16 +160,21 @@ def _document(app: FastAPI) -> None:
         app.openapi_schema = schema
         return schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
 
 
 def install(app: FastAPI) -> None:
     """Register the body guard and every handler on the app, and document their answers."""
     _document(app)
     app.add_middleware(RequestGuard)
-    app.add_exception_handler(RequestValidationError, validation_failed)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(ModelBusy, model_busy)
-    app.add_exception_handler(ModelUnavailable, model_unavailable)
-    app.add_exception_handler(ModelTimeout, model_timeout)
+    # Starlette types a handler as taking any Exception; each of these takes the one it is registered for
+    handlers: list[tuple[type[Exception], Any]] = [
+        (RequestValidationError, validation_failed),
+        (StarletteHTTPException, http_error),
+        (ModelBusy, model_busy),
+        (ModelUnavailable, model_unavailable),
+        (ModelTimeout, model_timeout),
+    ]
+    for kind, handler in handlers:
+        app.add_exception_handler(kind, handler)
     app.add_exception_handler(Exception, unexpected)

@@ -4,6 +4,7 @@ Limits are fixed here rather than read from settings because the schema is built
 client should be able to trust it; `ServerSettings.max_query_chars` can only lower the text limit
 (checked by `check_text_limit` at request time).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,10 +35,17 @@ def clean_text(text: str) -> str:
 
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=MAX_TEXT_CHARS, description=f"free text in any language, {MAX_TEXT_CHARS} characters at most, "
-          "with at least one visible character", json_schema_extra={"pattern": VISIBLE.pattern}),
+    Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description=f"free text in any language, {MAX_TEXT_CHARS} characters at most, "
+        "with at least one visible character",
+        json_schema_extra={"pattern": VISIBLE.pattern},
+    ),
     AfterValidator(clean_text),
 ]
+
+
 def _no_bool_or_text(v):
     # lax int would read true as 1 and "5" as 5; a JSON number (5, or 5.0 which JSON Schema calls an integer) is fine
     if isinstance(v, (bool, str)):
@@ -45,9 +53,14 @@ def _no_bool_or_text(v):
     return v
 
 
-TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description=f"number of measures to return, 1 to {MAX_TOP_K}"),
-                 BeforeValidator(_no_bool_or_text)]
-DocId = Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS, description="a document id from GET /api/documents")]
+TopK = Annotated[
+    int,
+    Field(ge=1, le=MAX_TOP_K, description=f"number of measures to return, 1 to {MAX_TOP_K}"),
+    BeforeValidator(_no_bool_or_text),
+]
+DocId = Annotated[
+    str, Field(min_length=1, max_length=MAX_ID_CHARS, description="a document id from GET /api/documents")
+]
 
 
 def check_text_limit(text: str, limit: int, name: str = "query") -> None:
@@ -59,4 +72,6 @@ def check_text_limit(text: str, limit: int, name: str = "query") -> None:
 def require_document(svc, doc: str | None) -> None:
     """404 for a document id the corpus does not hold; ids are looked up, never used as paths."""
     if doc is not None and svc.corpus.document(doc) is None:
-        raise HTTPException(404, f"unknown document {doc!r}; GET /api/documents lists them: {[d.id for d in svc.corpus.documents]}")
+        raise HTTPException(
+            404, f"unknown document {doc!r}; GET /api/documents lists them: {[d.id for d in svc.corpus.documents]}"
+        )

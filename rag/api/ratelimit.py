@@ -5,12 +5,13 @@ milliseconds. The bucket holds `rate_per_minute` tokens and refills at that rate
 burst of that many at once and then one every 60/rate seconds. Behind a reverse proxy every client has the
 proxy's address: limit there, or set the rate to 0 here (disabled).
 """
+
 from __future__ import annotations
 
 import math
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -45,7 +46,9 @@ class TokenBuckets:
             return (1.0 - tokens) / self.per_second
 
     def _prune(self, now: float) -> None:
-        full = [c for c, (tokens, at) in self._buckets.items() if tokens + (now - at) * self.per_second >= self.capacity]
+        full = [
+            c for c, (tokens, at) in self._buckets.items() if tokens + (now - at) * self.per_second >= self.capacity
+        ]
         for c in full:
             del self._buckets[c]
 
@@ -53,14 +56,24 @@ class TokenBuckets:
 class AskRateLimit:
     """ASGI middleware: 429 with Retry-After once a client has used up its bucket on the limited paths."""
 
-    def __init__(self, app: ASGIApp, rate_per_minute: int, paths: tuple[str, ...] = LIMITED_PATHS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        app: ASGIApp,
+        rate_per_minute: int,
+        paths: tuple[str, ...] = LIMITED_PATHS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.app, self.paths = app, paths
         self.buckets = TokenBuckets(rate_per_minute, clock) if rate_per_minute > 0 else None
         self.rate = rate_per_minute
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.buckets is None or scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") not in self.paths:
+        if (
+            self.buckets is None
+            or scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"].rstrip("/") not in self.paths
+        ):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
@@ -69,9 +82,18 @@ class AskRateLimit:
             await self.app(scope, receive, send)
             return
         retry = max(1, math.ceil(wait))
-        payload = error_bytes(scope["path"], 429,
-                              f"too many questions from {client}: at most {self.rate} a minute; retry in {retry} s")
-        await send({"type": "http.response.start", "status": 429,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                                (b"retry-after", str(retry).encode())]})
+        payload = error_bytes(
+            scope["path"], 429, f"too many questions from {client}: at most {self.rate} a minute; retry in {retry} s"
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"retry-after", str(retry).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})

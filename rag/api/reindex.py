@@ -4,6 +4,7 @@ The new corpus, index and retriever are built aside and installed in one step, s
 the old trio or the new one, never a half-built index; a failed build installs nothing (and on disk the
 old build stays live: rag.indexing.store only repoints CURRENT once the new build is complete).
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,6 +15,7 @@ import numpy as np
 
 from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
+from rag.embeddings.base import Embedder
 from rag.indexing import rebuild
 from rag.retrieval import HybridRetriever
 from rag.services import Services
@@ -32,7 +34,7 @@ class _AsideEmbedder:
     def __init__(self, svc: Services):
         self._svc = svc
         self.name, self.dim = svc.embedder.name, svc.embedder.dim
-        self._own = None
+        self._own: Embedder | None = None
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._svc.embedder.embed_query(text)
@@ -85,15 +87,26 @@ class Reindexer:
         svc, cfg = self.svc, self.svc.settings
         try:
             corpus = Corpus.load(cfg.corpus_dir)
-            index = rebuild(corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, full=full,
-                            reason="admin re-index")
+            index = rebuild(
+                corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, full=full, reason="admin re-index"
+            )
             retriever = svc.build_retriever(corpus, index)
             install(svc, corpus, index, retriever)
-            self.state = {**self.state, "status": "done", "seconds": round(time.perf_counter() - started, 2),
-                          "build": index.path.name, "measures": index.manifest["count"], "embedded": index.manifest["embedded"],
-                          "documents": len(corpus.documents)}
+            self.state = {
+                **self.state,
+                "status": "done",
+                "seconds": round(time.perf_counter() - started, 2),
+                "build": index.path.name,
+                "measures": index.manifest["count"],
+                "embedded": index.manifest["embedded"],
+                "documents": len(corpus.documents),
+            }
             log.info("re-index done: %s", self.state)
         except Exception as exc:  # reported through the API; the old index keeps serving
             log.exception("re-index failed")
-            self.state = {**self.state, "status": "failed", "seconds": round(time.perf_counter() - started, 2),
-                          "error": f"{type(exc).__name__}: {exc}"}
+            self.state = {
+                **self.state,
+                "status": "failed",
+                "seconds": round(time.perf_counter() - started, 2),
+                "error": f"{type(exc).__name__}: {exc}",
+            }

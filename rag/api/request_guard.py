@@ -5,6 +5,7 @@ framework would say "There was an error parsing the body" or mistake a form post
 A pure ASGI middleware rather than a route dependency: it must run before FastAPI reads the body, and it
 must bound how long a slow client can hold a worker (a body trickled byte by byte never ends otherwise).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,8 @@ def _is_json(content_type: str) -> bool:
     msg = email.message.Message()
     msg["content-type"] = content_type
     return msg.get_content_maintype() == "application" and (
-        msg.get_content_subtype() == "json" or msg.get_content_subtype().endswith("+json"))
+        msg.get_content_subtype() == "json" or msg.get_content_subtype().endswith("+json")
+    )
 
 
 def check_body(body: bytes, content_type: str | None) -> None:
@@ -37,11 +39,15 @@ def check_body(body: bytes, content_type: str | None) -> None:
     if not body:
         return
     if not content_type or not _is_json(content_type):
-        raise BodyRejected(415, f"send the body as JSON with Content-Type: application/json (got {content_type or 'no content type'})")
+        raise BodyRejected(
+            415, f"send the body as JSON with Content-Type: application/json (got {content_type or 'no content type'})"
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BodyRejected(400, f"the request body is not valid UTF-8 (byte {exc.start}: {body[exc.start:exc.start + 1]!r})") from None
+        raise BodyRejected(
+            400, f"the request body is not valid UTF-8 (byte {exc.start}: {body[exc.start : exc.start + 1]!r})"
+        ) from None
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
@@ -51,12 +57,21 @@ def check_body(body: bytes, content_type: str | None) -> None:
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...] = ("/api/", "/v1/"), max_bytes: int = MAX_BODY_BYTES,
-                 body_timeout_s: float = 15.0):
+    def __init__(
+        self,
+        app: ASGIApp,
+        prefixes: tuple[str, ...] = ("/api/", "/v1/"),
+        max_bytes: int = MAX_BODY_BYTES,
+        body_timeout_s: float = 15.0,
+    ):
         self.app, self.prefixes, self.max_bytes, self.body_timeout_s = app, prefixes, max_bytes, body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS or not scope["path"].startswith(self.prefixes):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in BODY_METHODS
+            or not scope["path"].startswith(self.prefixes)
+        ):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -91,7 +106,7 @@ class RequestGuard:
         while True:
             try:
                 message = await asyncio.wait_for(receive(), timeout=max(deadline - loop.time(), 0.001))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise BodyRejected(408, f"the request body did not arrive within {self.body_timeout_s:.0f} s") from None
             if message["type"] == "http.disconnect":
                 raise BodyRejected(400, "the client disconnected before sending the whole body")

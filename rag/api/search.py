@@ -16,7 +16,9 @@ router = APIRouter(tags=["search"])
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt field ("topk") is an error, not silently ignored
 
-    query: Text = Field(..., description=f"the question or keywords, in any language ({MAX_TEXT_CHARS} characters at most)")
+    query: Text = Field(
+        ..., description=f"the question or keywords, in any language ({MAX_TEXT_CHARS} characters at most)"
+    )
     top_k: TopK = 5
     doc: DocId | None = Field(None, description="limit to one document id; all documents when absent")
 

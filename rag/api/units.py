@@ -17,8 +17,17 @@ def list_units(svc: Annotated[Services, Depends(services)]) -> list[dict]:
 
 
 @router.get("/api/units/{name}/measures", responses={404: {"description": "no such unit"}})
-def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a unit's name, or a short name from the notice's unit data")],
-                  svc: Annotated[Services, Depends(services)]) -> dict:
+def unit_measures(
+    name: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=MAX_ID_CHARS,
+            description="a unit's name, or a short name from the notice's unit data",
+        ),
+    ],
+    svc: Annotated[Services, Depends(services)],
+) -> dict:
     found = svc.corpus.units.find(name)
     if not found:
         raise HTTPException(404, f"no unit {name!r}; GET /api/units lists them")
@@ -26,6 +35,9 @@ def unit_measures(name: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHAR
     return {
         "query": name,
         "units": [u.name for u in found],
-        "measures": [svc.corpus.by_key[k].to_dict() | {"matched_unit": u.name, "role": u.roles.get(k, "responsible")}
-                     for u in found for k in u.measure_ids],
+        "measures": [
+            svc.corpus.by_key[k].to_dict() | {"matched_unit": u.name, "role": u.roles.get(k, "responsible")}
+            for u in found
+            for k in u.measure_ids
+        ],
     }

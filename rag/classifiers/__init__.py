@@ -1,5 +1,6 @@
 """Small learned decisions (is a question in scope, does it ask for a unit's whole remit), fitted with
 scikit-learn by `rag calibrate` and stored as JSON files that numpy applies at run time."""
+
 from __future__ import annotations
 
 import json

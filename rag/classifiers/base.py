@@ -1,8 +1,10 @@
 """What a stored classifier offers the code that applies it; two implementations, chosen by the file's `kind`."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 

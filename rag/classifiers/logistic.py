@@ -1,12 +1,13 @@
 """A logistic regression stored as JSON: feature names, standardisation, weights, bias and the decision
 threshold chosen for an operating point. Fitted with scikit-learn (`fit`); applied with one dot product, so
 serving needs neither scikit-learn nor pickles (a JSON file can be read and diffed; a pickle can run code)."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -43,8 +44,14 @@ class LogisticModel:
         return p >= self.threshold, p
 
     @classmethod
-    def fit(cls, features: list[str], rows: np.ndarray, labels: np.ndarray, c: float = 1.0,
-            sample_weight: np.ndarray | None = None) -> "LogisticModel":
+    def fit(
+        cls,
+        features: list[str],
+        rows: np.ndarray,
+        labels: np.ndarray,
+        c: float = 1.0,
+        sample_weight: np.ndarray | None = None,
+    ) -> LogisticModel:
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
 
@@ -52,7 +59,9 @@ class LogisticModel:
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
         clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
         clf.fit((rows - scaler.mean_) / scale, labels, sample_weight=sample_weight)
-        return cls(list(features), scaler.mean_.tolist(), scale.tolist(), clf.coef_[0].tolist(), float(clf.intercept_[0]))
+        return cls(
+            list(features), scaler.mean_.tolist(), scale.tolist(), clf.coef_[0].tolist(), float(clf.intercept_[0])
+        )
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
@@ -64,9 +73,11 @@ class LogisticModel:
         tmp.replace(path)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "LogisticModel":
-        return cls(**{k: data[k] for k in ("features", "mean", "scale", "weights", "bias", "threshold", "info") if k in data})
+    def from_dict(cls, data: dict) -> LogisticModel:
+        return cls(
+            **{k: data[k] for k in ("features", "mean", "scale", "weights", "bias", "threshold", "info") if k in data}
+        )
 
     @classmethod
-    def load(cls, path: Path) -> "LogisticModel":
+    def load(cls, path: Path) -> LogisticModel:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

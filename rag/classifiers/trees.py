@@ -7,12 +7,13 @@ ranking agrees with it, much when it does not), and on the dev split boosted tre
 out-of-scope questions at 1% refused answerable ones, against about a third for a logistic regression on the
 same features (cross-validated; README, Scope).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -30,8 +31,9 @@ class BoostedTrees:
     kind: str = KIND
 
     def __post_init__(self):
-        self._arrays = [tuple(np.asarray(t[k]) for k in ("feature", "threshold", "left", "right", "value"))
-                        for t in self.trees]
+        self._arrays = [
+            tuple(np.asarray(t[k]) for k in ("feature", "threshold", "left", "right", "value")) for t in self.trees
+        ]
 
     def _raw(self, x: np.ndarray) -> float:
         total = 0.0
@@ -53,25 +55,50 @@ class BoostedTrees:
         return p >= self.threshold, p
 
     @classmethod
-    def fit(cls, features: list[str], rows: np.ndarray, labels: np.ndarray, n_trees: int = 200, depth: int = 3,
-            learning_rate: float = 0.05, subsample: float = 0.8, seed: int = 0) -> "BoostedTrees":
+    def fit(
+        cls,
+        features: list[str],
+        rows: np.ndarray,
+        labels: np.ndarray,
+        n_trees: int = 200,
+        depth: int = 3,
+        learning_rate: float = 0.05,
+        subsample: float = 0.8,
+        seed: int = 0,
+    ) -> BoostedTrees:
         from sklearn.ensemble import GradientBoostingClassifier
 
-        clf = GradientBoostingClassifier(n_estimators=n_trees, max_depth=depth, learning_rate=learning_rate,
-                                         subsample=subsample, random_state=seed).fit(rows, labels)
+        clf = GradientBoostingClassifier(
+            n_estimators=n_trees, max_depth=depth, learning_rate=learning_rate, subsample=subsample, random_state=seed
+        ).fit(rows, labels)
         trees = []
         for est in clf.estimators_[:, 0]:
             t = est.tree_
-            trees.append({"feature": t.feature.tolist(), "threshold": t.threshold.tolist(),
-                          "left": t.children_left.tolist(), "right": t.children_right.tolist(),
-                          "value": t.value[:, 0, 0].tolist()})
+            trees.append(
+                {
+                    "feature": t.feature.tolist(),
+                    "threshold": t.threshold.tolist(),
+                    "left": t.children_left.tolist(),
+                    "right": t.children_right.tolist(),
+                    "value": t.value[:, 0, 0].tolist(),
+                }
+            )
         x0 = np.asarray(rows[:1], dtype=np.float64)
-        init = float(clf.decision_function(x0)[0]) - learning_rate * sum(float(e.predict(x0)[0]) for e in clf.estimators_[:, 0])
+        init = float(clf.decision_function(x0)[0]) - learning_rate * sum(
+            float(e.predict(x0)[0]) for e in clf.estimators_[:, 0]
+        )
         return cls(list(features), trees, learning_rate, init)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "features": self.features, "learning_rate": self.learning_rate, "init": self.init,
-                "threshold": self.threshold, "info": self.info, "trees": self.trees}
+        return {
+            "kind": self.kind,
+            "features": self.features,
+            "learning_rate": self.learning_rate,
+            "init": self.init,
+            "threshold": self.threshold,
+            "info": self.info,
+            "trees": self.trees,
+        }
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +107,12 @@ class BoostedTrees:
         tmp.replace(path)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "BoostedTrees":
-        return cls(data["features"], data["trees"], data["learning_rate"], data["init"], data.get("threshold", 0.5),
-                   data.get("info", {}))
+    def from_dict(cls, data: dict) -> BoostedTrees:
+        return cls(
+            data["features"],
+            data["trees"],
+            data["learning_rate"],
+            data["init"],
+            data.get("threshold", 0.5),
+            data.get("info", {}),
+        )

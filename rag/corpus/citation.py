@@ -1,5 +1,6 @@
 """A measure as clients see it — an answer's citation, a search hit, a measure card, an MCP result. One
 typed shape, so the API, SSE, the CLI, MCP and the UI cannot drift apart."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
@@ -23,9 +24,16 @@ class Citation(BaseModel):
     deadlines: list[str] = Field(default_factory=list, description="time limits as written: 2021年6月前, 5个工作日内")
 
     @classmethod
-    def of(cls, m: Measure) -> "Citation":
-        return cls(id=m.id, doc=m.doc, units=list(m.units), text=m.text, section=m.section_path,
-                   roles=RolesOut(**m.roles.to_dict()), deadlines=[d.text for d in m.deadlines])
+    def of(cls, m: Measure) -> Citation:
+        return cls(
+            id=m.id,
+            doc=m.doc,
+            units=list(m.units),
+            text=m.text,
+            section=m.section_path,
+            roles=RolesOut(**m.roles.to_dict()),
+            deadlines=[d.text for d in m.deadlines],
+        )
 
     def to_dict(self) -> dict:
         return self.model_dump()

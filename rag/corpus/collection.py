@@ -1,10 +1,11 @@
 """The loaded corpus: every notice under the corpus directory, its measures and its unit directory."""
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def link_validity(docs: list[Document], corpus_dir: Path) -> list[Document]:
         if old.validity.superseded_by:
             continue
         titles = {t for t in (old.header.title, old.header.plan_title) if t}
-        newer = next((d for d in out if d is not old and any(_same_title(t, s) for t in titles
-                                                              for s in d.validity.supersedes)), None)
+        newer = next(
+            (d for d in out if d is not old and any(_same_title(t, s) for t in titles for s in d.validity.supersedes)),
+            None,
+        )
         if newer:
             out[i] = dataclasses.replace(old, validity=dataclasses.replace(old.validity, superseded_by=newer.id))
     return out
@@ -58,7 +61,7 @@ class Corpus:
     unit_data: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # aliases, English names
 
     @classmethod
-    def load(cls, corpus_dir: Path) -> "Corpus":
+    def load(cls, corpus_dir: Path) -> Corpus:
         docs = load_documents(corpus_dir)
         if not docs:
             raise FileNotFoundError(f"no notices found in {corpus_dir}")

@@ -5,6 +5,7 @@ table (文号, 发文日期, 发布机构 …) parses like the plain-text header
 are left out, tabs and line breaks kept. List numbering that Word draws itself (w:numPr) is not text in
 the file: a notice whose item numbers exist only as Word list numbering is reported by the parser.
 """
+
 from __future__ import annotations
 
 import zipfile

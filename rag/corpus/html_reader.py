@@ -9,6 +9,7 @@ A saved page holds far more than the notice: navigation, breadcrumbs, a header t
 The encoding comes from a byte-order mark, a <meta charset> or http-equiv header, else UTF-8, else GB18030
 (pages saved as GBK/GB2312).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,16 +17,65 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from rag.corpus.extract import document_from_lines
-from rag.corpus.model import Document
 from rag.corpus.layout import PART_RE, structural
+from rag.corpus.model import Document
 from rag.corpus.parser import NoticeFormatError
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param"}
-_SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "head", "nav", "footer", "form", "button",
-         "select", "object", "canvas", "map"}
-_BLOCK = {"p", "div", "section", "article", "main", "aside", "header", "h1", "h2", "h3", "h4", "h5", "h6", "li",
-          "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "address", "figure", "figcaption", "table",
-          "tr", "tbody", "thead", "tfoot", "caption", "body", "html", "hr", "font-block"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "head",
+    "nav",
+    "footer",
+    "form",
+    "button",
+    "select",
+    "object",
+    "canvas",
+    "map",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "table",
+    "tr",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
+    "body",
+    "html",
+    "hr",
+    "font-block",
+}
 _CLOSES_P = _BLOCK - {"font-block"}
 HEADER_KEYS = ("索引号", "主题分类", "发布机构", "发文机关", "发文日期", "成文日期", "名称", "标题", "文号", "发文字号")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
@@ -34,8 +84,9 @@ _WS = re.compile(r"[\s\u00a0\u3000]+")
 class _Node:
     __slots__ = ("tag", "children", "parent")
 
-    def __init__(self, tag: str, parent: "_Node | None"):
-        self.tag, self.children, self.parent = tag, [], parent
+    def __init__(self, tag: str, parent: _Node | None):
+        self.tag, self.parent = tag, parent
+        self.children: list[_Node | str] = []
 
 
 class _TreeBuilder(HTMLParser):
@@ -229,7 +280,10 @@ def html_lines(raw: bytes, name: str = "<html>") -> list[str]:
     has_title = any(re.sub(r"\s+", "", t).startswith(("名称", "标题")) for t in header + article[:3])
     title = []
     if not has_title:
-        h1 = next((_inline_text(n) for n in _walk_nodes(builder.root) if n.tag == "h1"), "") or _WS.sub(" ", builder.title).strip()
+        h1 = (
+            next((_inline_text(n) for n in _walk_nodes(builder.root) if n.tag == "h1"), "")
+            or _WS.sub(" ", builder.title).strip()
+        )
         if h1 and (not article or article[0] != h1):
             title = [h1]
     return header + title + article

@@ -6,12 +6,26 @@ A parsed reference may lack its item (二(七), 第二部分第四节): it then 
 reference means is the corpus's call (Corpus.resolve): 二.4 is section (四) of part 二 where part 二 has
 sections, and its item 4 where it has none.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CN_NUM = "[一二两三四五六七八九十〇零]+"
 NUM = rf"(?:{CN_NUM}|\d+)"
 
@@ -66,7 +80,9 @@ _OPEN = r"[(（]"
 _CLOSE = r"[)）]"
 _PATTERNS = [
     # 二(四)4, 二（四）4, 二、（四）4, 二(四)第4条, 二（七）
-    re.compile(rf"(?<![一二两三四五六七八九十])({CN_NUM})\s*[、.．]?\s*{_OPEN}\s*({CN_NUM})\s*{_CLOSE}\s*(?:第\s*)?(\d+|{CN_NUM}(?=\s*[条项点款]))?"),
+    re.compile(
+        rf"(?<![一二两三四五六七八九十])({CN_NUM})\s*[、.．]?\s*{_OPEN}\s*({CN_NUM})\s*{_CLOSE}\s*(?:第\s*)?(\d+|{CN_NUM}(?=\s*[条项点款]))?"
+    ),
     # 第二部分第四节第4条, 第二部分第（四）项第4条, 第二部分第七节
     re.compile(
         rf"第\s*({NUM})\s*(?:部分|大项|章|篇)\s*[、，,]?\s*第?\s*{_OPEN}?\s*({NUM})\s*{_CLOSE}?\s*(?:节|项|部分|小节|方面)?"
@@ -79,7 +95,9 @@ _PATTERNS = [
     re.compile(r"(?<![\d.．])(\d)[.．](\d+)[.．](\d+)(?![\d.．%])"),
 ]
 # 二4, 措施二4, 【二4】: a part numeral and an item number, standing alone (not 统一2个, 十二5)
-_PART_ITEM = re.compile(rf"(?:^|(?<=[\s，,。；;：:、（(【\[“\"])|(?<=措施)|(?<=条款))({CN_NUM})(\d{{1,3}})(?![\d.．%A-Za-z]|[个月日年号倍次家万亿元])")
+_PART_ITEM = re.compile(
+    rf"(?:^|(?<=[\s，,。；;：:、（(【\[“\"])|(?<=措施)|(?<=条款))({CN_NUM})(\d{{1,3}})(?![\d.．%A-Za-z]|[个月日年号倍次家万亿元])"
+)
 _ITEM_ONLY = re.compile(rf"第\s*(\d+|{CN_NUM})\s*条")  # 第4条: placed by the corpus when unique
 
 
@@ -102,8 +120,10 @@ def find_refs(text: str) -> list[MeasureRef]:
                 continue
             taken.append(span)
             found.append((span[0], MeasureRef(part, section, item)))
-    for pattern, make in ((_PART_ITEM, lambda m: MeasureRef(cn_to_int(m.group(1)), None, int(m.group(2)))),
-                          (_ITEM_ONLY, lambda m: MeasureRef(None, None, cn_to_int(m.group(1))))):
+    for pattern, make in (
+        (_PART_ITEM, lambda m: MeasureRef(cn_to_int(m.group(1)), None, int(m.group(2)))),
+        (_ITEM_ONLY, lambda m: MeasureRef(None, None, cn_to_int(m.group(1)))),
+    ):
         for m in pattern.finditer(text):
             span = m.span()
             if any(s < span[1] and span[0] < e for s, e in taken):

@@ -1,4 +1,5 @@
 """The structured form of a notice: a document header and its measures."""
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ its unit clause (rag/corpus/responsibility.py), unless the notice names no units
 (validity, repeal, interpretation, attachments) end the body. Anything else is an error that names its
 line: a half-parsed corpus would answer wrongly without anyone noticing.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -43,7 +44,7 @@ def _parse_header(lines: list[tuple[int, str]]) -> Header:
     for _, line in lines:
         if "|" in line:
             cells = [c.strip() for c in line.split("|")]
-            for key, value in zip(cells[0::2], cells[1::2]):
+            for key, value in zip(cells[0::2], cells[1::2], strict=False):
                 key = re.sub(r"\s+", "", key).rstrip(":：")
                 if key:
                     fields[key] = value
@@ -119,6 +120,12 @@ class _Body:
     closing: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
 
+    @property
+    def here(self) -> tuple[int, str, str]:
+        """The open part: body lines start at the first part heading, so there always is one."""
+        assert self.part is not None
+        return self.part
+
     def error(self, n: int, message: str) -> NoticeFormatError:
         return NoticeFormatError(self.source, n, message)
 
@@ -150,9 +157,12 @@ class _Body:
         elif self.current is None and self.section is None and not self.part_has_items:
             self.part_lead.append((n, line))
         else:
-            where = f"in section ({self.section[1]})" if self.section else f"in part {self.part[1]}"
-            raise self.error(n, f"unexpected line {where}: expected a part (一、), a section ((一)), an item (1.) "
-                                f"or a sub-item ((1)): {line[:40]!r}")
+            where = f"in section ({self.section[1]})" if self.section else f"in part {self.here[1]}"
+            raise self.error(
+                n,
+                f"unexpected line {where}: expected a part (一、), a section ((一)), an item (1.) "
+                f"or a sub-item ((1)): {line[:40]!r}",
+            )
         return None
 
     def _closing_line(self, n: int, line: str) -> None:
@@ -170,26 +180,38 @@ class _Body:
     def _section(self, n: int, m: re.Match[str]) -> None:
         self._close_section()
         if self.part_has_items:
-            raise self.error(n, f"section ({m.group(1)}) in part {self.part[1]} after its items: a part holds "
-                                "either sections or items")
+            raise self.error(
+                n,
+                f"section ({m.group(1)}) in part {self.here[1]} after its items: a part holds either sections or items",
+            )
         number = cn_to_int(m.group(1))
         expected = self.section[0] + 1 if self.section else 1
         if number != expected:
-            raise self.error(n, f"section ({m.group(1)}) out of order in part {self.part[1]}: expected section {expected}")
+            raise self.error(
+                n, f"section ({m.group(1)}) out of order in part {self.here[1]}: expected section {expected}"
+            )
         heading = split_responsibility(m.group(2))[0]
         title = re.split(r"[。；;]", heading, maxsplit=1)[0].strip()
-        self.section, self.section_lines, self.items_here, self.current = (number, m.group(1), title), [(n, m.group(0))], 0, None
+        self.section, self.section_lines, self.items_here, self.current = (
+            (number, m.group(1), title),
+            [(n, m.group(0))],
+            0,
+            None,
+        )
         self.part_has_sections = True
 
     def _item(self, n: int, number: int, line: str) -> None:
-        part, section = self.part, self.section
+        part, section = self.here, self.section
         if section is None and self.part_has_sections:
             raise self.error(n, f"item {number} outside any section in part {part[1]}, which has sections")
         where = f"section ({section[1]})" if section else f"part {part[1]}"
         # numbered inside the section or part, or straight through the document
         allowed = {self.items_here + 1} if self.items_here else {1, self.last_item + 1}
         if number not in allowed:
-            raise self.error(n, f"item {number} in {where} out of order: expected item {min(allowed) if self.items_here else ' or '.join(map(str, sorted(allowed)))}")
+            raise self.error(
+                n,
+                f"item {number} in {where} out of order: expected item {' or '.join(map(str, sorted(allowed)))}",
+            )
         self.items_here, self.last_item = number, number
         self.part_has_items |= section is None
         mid = f"{part[1]}({section[1]}){number}" if section else f"{part[1]}{number}"
@@ -200,8 +222,11 @@ class _Body:
         """A section that had no items is a measure: its heading line (and paragraphs) carry text and units."""
         if self.section is not None and self.items_here == 0 and self.current is None:
             sec = self.section
-            self.drafts.append(_Draft(f"{self.part[1]}({sec[1]})", self.part, sec, None, list(self.section_lines),
-                                      f"section ({sec[1]})"))
+            self.drafts.append(
+                _Draft(
+                    f"{self.here[1]}({sec[1]})", self.here, sec, None, list(self.section_lines), f"section ({sec[1]})"
+                )
+            )
             self.section_lines = []
             self.items_here = -1  # closed; a second call must not add it again
         self.current = None
@@ -209,8 +234,11 @@ class _Body:
     def _close_part(self) -> None:
         if self.part and self.part_lead and not self.part_has_sections and not self.part_has_items:
             n, line = self.part_lead[0]
-            raise self.error(n, f"unexpected line in part {self.part[1]}: expected a part (一、), a section ((一)) "
-                                f"or an item (1.): {line[:40]!r}")
+            raise self.error(
+                n,
+                f"unexpected line in part {self.here[1]}: expected a part (一、), a section ((一)) "
+                f"or an item (1.): {line[:40]!r}",
+            )
 
     def finish(self) -> None:
         self._close_section()
@@ -221,8 +249,20 @@ def _measure(draft: _Draft, doc_id: str, clause: str | None, year: int | None) -
     text = "\n".join(line for _, line in draft.lines)
     roles, open_list = parse_roles(clause) if clause else (parse_roles("")[0], False)
     part, section = draft.part, draft.section
-    measure = Measure(doc_id, draft.id, part[1], part[2], section[1] if section else "", section[2] if section else "",
-                      draft.item, text, roles.flat, open_list, draft.lines[0][0], roles)
+    measure = Measure(
+        doc_id,
+        draft.id,
+        part[1],
+        part[2],
+        section[1] if section else "",
+        section[2] if section else "",
+        draft.item,
+        text,
+        roles.flat,
+        open_list,
+        draft.lines[0][0],
+        roles,
+    )
     return dataclasses.replace(measure, deadlines=find_deadlines(measure.body, year))
 
 
@@ -236,7 +276,9 @@ def parse_notice(text: str, doc_id: str, source: str = "<text>") -> Document:
     lines = [(n, line) for n, line in lines if line]
     first_part = next((i for i, (_, line) in enumerate(lines) if PART_RE.match(line)), None)
     if first_part is None:
-        raise NoticeFormatError(source, lines[-1][0] if lines else 1, "no part heading (一、…) found: not a notice in the expected format")
+        raise NoticeFormatError(
+            source, lines[-1][0] if lines else 1, "no part heading (一、…) found: not a notice in the expected format"
+        )
     header = _parse_header(lines[:first_part])
     body = _Body(doc_id, source)
     for n, line in lines[first_part:]:
@@ -245,16 +287,29 @@ def parse_notice(text: str, doc_id: str, source: str = "<text>") -> Document:
 
     clauses = [split_responsibility("\n".join(line for _, line in d.lines))[1] for d in body.drafts]
     if any(c is not None for c in clauses):  # a notice that names units names them for every measure
-        for draft, clause in zip(body.drafts, clauses):
+        for draft, clause in zip(body.drafts, clauses, strict=False):
             if clause is None:
-                problem = (f"section ({draft.section[1]}) has neither numbered items nor a (责任单位:…) clause"
-                           if draft.item is None else f"{draft.where} has {_NO_CLAUSE}")
-                raise NoticeFormatError(source, draft.lines[-1][0] if draft.item is None else draft.lines[0][0], problem)
+                problem = (
+                    f"section ({draft.section[1]}) has neither numbered items nor a (责任单位:…) clause"
+                    if draft.item is None and draft.section is not None
+                    else f"{draft.where} has {_NO_CLAUSE}"
+                )
+                raise NoticeFormatError(
+                    source, draft.lines[-1][0] if draft.item is None else draft.lines[0][0], problem
+                )
     year = _issue_year(header)
-    measures = tuple(_measure(d, doc_id, c, year) for d, c in zip(body.drafts, clauses))
+    measures = tuple(_measure(d, doc_id, c, year) for d, c in zip(body.drafts, clauses, strict=False))
     issued = parse_date(header.date) or parse_date(header.signed_date)
-    return Document(doc_id, header, measures, source, hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    from_closing(body.closing, issued), tuple(body.closing), tuple(body.attachments))
+    return Document(
+        doc_id,
+        header,
+        measures,
+        source,
+        hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        from_closing(body.closing, issued),
+        tuple(body.closing),
+        tuple(body.attachments),
+    )
 
 
 def parse_file(path: Path, doc_id: str | None = None) -> Document:

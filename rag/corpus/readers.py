@@ -1,10 +1,11 @@
 """File readers by suffix: each turns one file into a Document (`reader(path, doc_id=None)`; the id
 defaults to the file stem). .docx and HTML readers extract the text into the plain-text notice's line
 format and go through the same parser (rag/corpus/extract.py)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from rag.corpus.docx_reader import docx_lines, read_docx
 from rag.corpus.extract import trim_trailing

@@ -6,6 +6,7 @@ nest them: 区行政服务中心(区大数据中心)) and it says who does the w
 ending in a role word (牵头, 配合, 负责). A closing bracket like `(以下简称“一网通办”)` says neither, so it
 stays part of the text.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,27 @@ from dataclasses import dataclass
 _OPENERS, _CLOSERS = "(（〔", ")）〕"
 # 责任单位：, 牵头部门:, 配合单位： — the label of a role-list; 主办/协办 are the older words for lead/cooperating
 _LABEL = re.compile(r"^(牵头|主办|责任|承办|配合|协办|协同|参与)?(?:单位|部门)\s*[:：]\s*")
-_LABEL_ROLE = {None: "responsible", "牵头": "lead", "主办": "lead", "责任": "responsible", "承办": "responsible",
-               "配合": "cooperating", "协办": "cooperating", "协同": "cooperating", "参与": "cooperating"}
+_LABEL_ROLE = {
+    None: "responsible",
+    "牵头": "lead",
+    "主办": "lead",
+    "责任": "responsible",
+    "承办": "responsible",
+    "配合": "cooperating",
+    "协办": "cooperating",
+    "协同": "cooperating",
+    "参与": "cooperating",
+}
 # a unit (or a run of them) with its role after it: 区A牵头 · 区B配合 · 各相关部门按职责分工负责
 _SUFFIX = re.compile(r"^(.+?)(?:按职责分工|按照职责分工|按职责)?(牵头|负责|配合|协办|协助|参与)(?:落实|实施|推进)?$")
-_SUFFIX_ROLE = {"牵头": "lead", "负责": "responsible", "配合": "cooperating", "协办": "cooperating",
-                "协助": "cooperating", "参与": "cooperating"}
+_SUFFIX_ROLE = {
+    "牵头": "lead",
+    "负责": "responsible",
+    "配合": "cooperating",
+    "协办": "cooperating",
+    "协助": "cooperating",
+    "参与": "cooperating",
+}
 ROLE_NAMES = ("lead", "responsible", "cooperating")
 
 
@@ -52,7 +68,9 @@ class Roles:
 
 
 def _split_depth0(text: str, separators: str) -> list[str]:
-    parts, buf, depth = [], [], 0
+    parts: list[str] = []
+    buf: list[str] = []
+    depth = 0
     for ch in text:
         depth += ch in _OPENERS
         depth -= ch in _CLOSERS
@@ -84,8 +102,8 @@ def parse_roles(clause: str) -> tuple[Roles, bool]:
     for segment in _split_depth0(clause, "；;"):
         label = _LABEL.match(segment)
         if label:
-            units, more = split_units(segment[label.end():])
-            found[_LABEL_ROLE[label.group(1)]] += units
+            listed, more = split_units(segment[label.end() :])
+            found[_LABEL_ROLE[label.group(1)]] += listed
             open_list |= more
             continue
         pending: list[str] = []
@@ -98,12 +116,13 @@ def parse_roles(clause: str) -> tuple[Roles, bool]:
             else:
                 pending.append(token)
         found["responsible"] += pending
-    for role, units in found.items():
-        if units and units[-1].endswith("等") and len(units[-1]) > 1:
-            units[-1] = units[-1][:-1]
+    final: dict[str, tuple[str, ...]] = {}
+    for role, names in found.items():
+        if names and names[-1].endswith("等") and len(names[-1]) > 1:
+            names[-1] = names[-1][:-1]
             open_list = True
-        found[role] = list(dict.fromkeys(u for u in units if u))
-    return Roles(*(tuple(found[r]) for r in ROLE_NAMES)), open_list
+        final[role] = tuple(dict.fromkeys(u for u in names if u))
+    return Roles(final["lead"], final["responsible"], final["cooperating"]), open_list
 
 
 def _balanced(text: str) -> bool:
@@ -138,6 +157,6 @@ def split_responsibility(text: str) -> tuple[str, str | None]:
         depth += ch in _CLOSERS
         depth -= ch in _OPENERS
         if depth == 0:
-            inner = stripped[i + 1:-1].strip()
+            inner = stripped[i + 1 : -1].strip()
             return (stripped[:i].rstrip(), inner) if _is_clause(inner) else (text, None)
     return text, None

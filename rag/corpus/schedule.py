@@ -1,5 +1,6 @@
 """The corpus's time limits as a list to filter: what is due, by when, and who does it. GET /api/deadlines,
 the UI's 时限 view, `rag deadlines` and answers about a unit's time-limited tasks all read it from here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,15 @@ class Due:
 
     def to_dict(self) -> dict:
         m = self.measure
-        row = {"doc": m.doc, "id": m.id, **self.deadline.to_dict(), "measure": m.body, "section": m.section_path,
-               "units": list(m.units), "roles": m.roles.to_dict()}
+        row = {
+            "doc": m.doc,
+            "id": m.id,
+            **self.deadline.to_dict(),
+            "measure": m.body,
+            "section": m.section_path,
+            "units": list(m.units),
+            "roles": m.roles.to_dict(),
+        }
         if self.role is not None:
             row["role"] = self.role
         return row

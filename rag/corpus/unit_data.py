@@ -5,6 +5,7 @@ the place the notice's issuer governs (<place>海关 → 海关, the place read 
 renderings of the remaining core from CC-CEDICT. Colloquial names (工商局 for 市场监管局) are local
 knowledge: a person adds them, and `check` keeps the file honest.
 """
+
 from __future__ import annotations
 
 import json

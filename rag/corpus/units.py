@@ -5,12 +5,12 @@ Variants the text distinguishes stay separate entries (区行政服务中心(大
 区行政服务中心(区大数据中心); 区市场局 beside 区市场监管局); `find` returns every entry a name could mean,
 so a search for one finds the others.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from rag.corpus.model import Measure
@@ -67,12 +67,20 @@ class Unit:
     def to_dict(self, *, keys: bool = False) -> dict:
         ids = self.measure_ids if keys else [k.split(":", 1)[1] for k in self.measure_ids]
         roles = {(k if keys else k.split(":", 1)[1]): r for k, r in self.roles.items()}
-        return {"name": self.name, "aliases": self.aliases, "english": self.english, "measure_ids": ids,
-                "roles": roles, "related": self.related}
+        return {
+            "name": self.name,
+            "aliases": self.aliases,
+            "english": self.english,
+            "measure_ids": ids,
+            "roles": roles,
+            "related": self.related,
+        }
 
 
 class UnitDirectory:
-    def __init__(self, measures: list[Measure] | tuple[Measure, ...], data: dict[str, dict[str, list[str]]] | None = None):
+    def __init__(
+        self, measures: list[Measure] | tuple[Measure, ...], data: dict[str, dict[str, list[str]]] | None = None
+    ):
         data = data or {}
         self.units: dict[str, Unit] = {}
         seen: set[tuple[str, str]] = set()  # (unit, measure): a list lookup per measure is quadratic at scale
@@ -93,7 +101,8 @@ class UnitDirectory:
                 aliases.add(name[1:])
             unit.aliases = sorted(a for a in aliases if a != name)
             unit.related = sorted(
-                other for other, comps in self._components.items()
+                other
+                for other, comps in self._components.items()
                 if other != name and (self._components[name] & comps or self._alias_hit(name, other))
             )
         # every spelling a user might type, longest first so that 区市场监管局 wins over 市场局
@@ -101,7 +110,9 @@ class UnitDirectory:
         for name, unit in self.units.items():
             for s in {name, *unit.aliases, *self._components[name]}:
                 self._surface.setdefault(s, set()).add(name)
-        self._surface_re = re.compile("|".join(re.escape(s) for s in sorted(self._surface, key=len, reverse=True) if len(s) >= 2))
+        self._surface_re = re.compile(
+            "|".join(re.escape(s) for s in sorted(self._surface, key=len, reverse=True) if len(s) >= 2)
+        )
 
     def _alias_hit(self, a: str, b: str) -> bool:
         return b in self._aliases.get(a, []) or a in self._aliases.get(b, [])

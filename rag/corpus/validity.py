@@ -3,6 +3,7 @@
 `corpus/<doc>.meta.yaml` (effective_from, effective_until, superseded_by), which a maintainer writes for
 notices that only state their issuing date. The text wins over the sidecar: it is the notice's own word.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,12 @@ class Validity:
         return "in_force"
 
     def to_dict(self, today: date | None = None) -> dict:
-        out = {"effective_from": _iso(self.effective_from), "effective_until": _iso(self.effective_until),
-               "superseded_by": self.superseded_by, "supersedes": list(self.supersedes)}
+        out = {
+            "effective_from": _iso(self.effective_from),
+            "effective_until": _iso(self.effective_until),
+            "superseded_by": self.superseded_by,
+            "supersedes": list(self.supersedes),
+        }
         if today is not None:
             out["status"] = self.status(today)
         return out
@@ -110,15 +115,20 @@ def load_meta(path: Path) -> Validity:
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}; expected {', '.join(_META_KEYS)}")
     superseded = data.get("superseded_by")
-    return Validity(_meta_date(data.get("effective_from"), path, "effective_from"),
-                    _meta_date(data.get("effective_until"), path, "effective_until"),
-                    str(superseded) if superseded else None)
+    return Validity(
+        _meta_date(data.get("effective_from"), path, "effective_from"),
+        _meta_date(data.get("effective_until"), path, "effective_until"),
+        str(superseded) if superseded else None,
+    )
 
 
 def merged(text: Validity, meta: Validity | None) -> Validity:
     """The text's own dates, with the sidecar filling what the text leaves open."""
     if meta is None:
         return text
-    return replace(text, effective_from=text.effective_from or meta.effective_from,
-                   effective_until=text.effective_until or meta.effective_until,
-                   superseded_by=text.superseded_by or meta.superseded_by)
+    return replace(
+        text,
+        effective_from=text.effective_from or meta.effective_from,
+        effective_until=text.effective_until or meta.effective_until,
+        superseded_by=text.superseded_by or meta.superseded_by,
+    )

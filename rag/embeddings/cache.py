@@ -1,6 +1,7 @@
 """An LRU cache in front of an embedder's query encoding. Counter traffic repeats itself: the page's
 search-as-you-type sends the same text more than once, and popular questions come back all day. A hit
 costs microseconds instead of ~20 ms of a core."""
+
 from __future__ import annotations
 
 import threading

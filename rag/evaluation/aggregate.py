@@ -3,14 +3,21 @@
 A metric no question of the group could be scored on is absent from the group's dict, never 0: a
 retrieval-only run has no answer metrics, and out_of_scope questions have no retrieval metrics.
 """
+
 from __future__ import annotations
 
 from rag.evaluation.evaluate import QuestionResult
 from rag.evaluation.scoring import ANSWER_METRICS, RETRIEVAL_METRICS
 
 QUALITY_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS
-LATENCY_METRICS = ("latency_p50_s", "latency_p95_s", "search_latency_p50_s", "search_latency_p95_s",
-                   "answer_latency_p50_s", "answer_latency_p95_s")
+LATENCY_METRICS = (
+    "latency_p50_s",
+    "latency_p95_s",
+    "search_latency_p50_s",
+    "search_latency_p95_s",
+    "answer_latency_p50_s",
+    "answer_latency_p95_s",
+)
 COUNT_KEYS = ("n", "n_retrieval", "errors")
 
 
@@ -26,7 +33,7 @@ def percentile(values: list[float], p: float) -> float:
 def summarize(results: list[QuestionResult]) -> dict:
     out: dict = {"n": len(results), "n_retrieval": sum(1 for r in results if r.question.gold_ids)}
     for metric in QUALITY_METRICS:
-        values = [r.scores[metric] for r in results if r.scores.get(metric) is not None]
+        values = [v for r in results if (v := r.scores.get(metric)) is not None]
         if values:
             out[metric] = round(sum(values) / len(values), 6)
     for kind, attr in (("search", "search_s"), ("answer", "answer_s")):

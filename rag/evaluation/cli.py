@@ -3,6 +3,7 @@
 Exit status: 0 fine; 1 a gated metric dropped by more than --max-drop, or questions could not be
 evaluated; 2 the input is unusable (malformed file, missing baseline, server unreachable).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", metavar="OUT", help="write the full results (usable later as --baseline)")
     p.add_argument("--report", metavar="OUT.html", help="write a self-contained HTML report")
     p.add_argument("--baseline", metavar="PREV.json", help="compare with an earlier --json output and gate on it")
-    p.add_argument("--max-drop", type=float, default=0.02,
-                   help="largest tolerated fall of a quality metric against the baseline (default 0.02)")
-    p.add_argument("--gate-categories", action="store_true",
-                   help="gate on every category's metrics too, not only the overall ones")
+    p.add_argument(
+        "--max-drop",
+        type=float,
+        default=0.02,
+        help="largest tolerated fall of a quality metric against the baseline (default 0.02)",
+    )
+    p.add_argument(
+        "--gate-categories", action="store_true", help="gate on every category's metrics too, not only the overall ones"
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per HTTP request with --url")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -40,7 +46,7 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
     from rag.evaluation.evaluate import evaluate
     from rag.evaluation.report_html import write_html
     from rag.evaluation.report_json import build_report, load_report, write_json
-    from rag.evaluation.runners import HttpRunner, InProcessRunner, RunnerError
+    from rag.evaluation.runners import HttpRunner, InProcessRunner, Runner, RunnerError
     from rag.evaluation.table import comparison_table, metrics_table
 
     if args.max_drop < 0:
@@ -52,6 +58,7 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
         return _fail(str(exc))
     answers = not args.retrieval_only
     try:
+        runner: Runner
         if args.url:
             runner = HttpRunner(args.url, timeout_s=args.timeout)
         else:
@@ -59,29 +66,45 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
                 from rag.services import get_services
 
                 services = get_services()
-            runner = InProcessRunner(services)
+            in_process = InProcessRunner(services)
             if answers:
-                runner.answerer()
+                in_process.answerer()
+            runner = in_process
         corpus_keys = runner.corpus_keys()
         known = {i for _, i in corpus_keys}
         unknown = sorted({g for q in dataset.questions for g in q.gold_ids if normalize_id(g) not in known})
         if unknown:
-            print(f"rag eval: warning: gold ids not in the corpus (they can never be retrieved): {', '.join(unknown)}",
-                  file=sys.stderr)
-        results = evaluate(dataset.questions, runner, answers=answers, mode=args.mode,
-                           progress=not args.no_progress, corpus_keys=corpus_keys)
+            print(
+                f"rag eval: warning: gold ids not in the corpus (they can never be retrieved): {', '.join(unknown)}",
+                file=sys.stderr,
+            )
+        results = evaluate(
+            dataset.questions,
+            runner,
+            answers=answers,
+            mode=args.mode,
+            progress=not args.no_progress,
+            corpus_keys=corpus_keys,
+        )
         system = runner.describe()
     except RunnerError as exc:
         return _fail(str(exc))
 
-    meta = {"file": str(args.file), "questions": len(dataset.questions), "runner": runner.where,
-            "measured": "retrieval" if args.retrieval_only else "retrieval+answers",
-            **({"mode": args.mode} if answers else {}), **system}
+    meta = {
+        "file": str(args.file),
+        "questions": len(dataset.questions),
+        "runner": runner.where,
+        "measured": "retrieval" if args.retrieval_only else "retrieval+answers",
+        **({"mode": args.mode} if answers else {}),
+        **system,
+    }
     report = build_report(results, meta)
     print(metrics_table(report["overall"], report["by_category"]))
     failed = sum(1 for q in report["questions"] if not q["passed"])
-    print(f"\n{len(results)} questions, {report['overall']['n_retrieval']} with gold ids; "
-          f"{failed} failed at least one check.")
+    print(
+        f"\n{len(results)} questions, {report['overall']['n_retrieval']} with gold ids; "
+        f"{failed} failed at least one check."
+    )
     status = 0
     errors = report["overall"].get("errors", 0)
     if errors:
@@ -106,8 +129,13 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
         if comparison.ok:
             print(f"\ngate: ok (no gated metric dropped by more than {args.max_drop})")
         else:
-            print("\ngate: REGRESSION, " + "; ".join(
-                f"{c.scope} {c.metric} {c.before:.3f} -> {c.after:.3f} ({c.delta:+.3f})" for c in comparison.failures))
+            print(
+                "\ngate: REGRESSION, "
+                + "; ".join(
+                    f"{c.scope} {c.metric} {c.before:.3f} -> {c.after:.3f} ({c.delta:+.3f})"
+                    for c in comparison.failures
+                )
+            )
             status = 1
     try:
         if args.json:

@@ -5,6 +5,7 @@ runner), so its change is shown but never fails the run. By default only the ove
 question flipping in a nine-question category moves it by 0.11, which would make any tolerance meaningless;
 --gate-categories opts into per-category gating for sets large enough to bear it.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -49,9 +50,15 @@ class Comparison:
         return not self.failures
 
     def to_dict(self) -> dict:
-        return {"max_drop": self.max_drop, "ok": self.ok, "failures": [c.to_dict() for c in self.failures],
-                "changes": [c.to_dict() for c in self.changes], "broke": self.broke, "fixed": self.fixed,
-                "notes": self.notes}
+        return {
+            "max_drop": self.max_drop,
+            "ok": self.ok,
+            "failures": [c.to_dict() for c in self.failures],
+            "changes": [c.to_dict() for c in self.changes],
+            "broke": self.broke,
+            "fixed": self.fixed,
+            "notes": self.notes,
+        }
 
 
 # the headline latency_p50_s is the search time in a retrieval-only run and the answer time otherwise, so it
@@ -85,8 +92,14 @@ def _question_flips(before: list[dict], after: list[dict]) -> tuple[list[dict], 
         is_pass = all(now_checks[c] for c in common)
         row = {"id": q.get("id"), "category": q.get("category"), "question": q.get("question")}
         if was_pass and not is_pass:
-            broke.append({**row, "checks": newly, "retrieved_before": (prev.get("retrieved") or [])[:5],
-                          "retrieved_now": (q.get("retrieved") or [])[:5]})
+            broke.append(
+                {
+                    **row,
+                    "checks": newly,
+                    "retrieved_before": (prev.get("retrieved") or [])[:5],
+                    "retrieved_now": (q.get("retrieved") or [])[:5],
+                }
+            )
         elif is_pass and not was_pass:
             fixed.append({**row, "checks": healed})
     return broke, fixed

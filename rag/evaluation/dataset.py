@@ -3,6 +3,7 @@
 Files come from evaluators, not from code, so every problem is reported with its line number as a
 DatasetError; the command turns that into a message and exit status 2 rather than a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,11 @@ class Question:
         return self.category != OUT_OF_SCOPE
 
     def gold_dict(self) -> dict:
-        return {"gold_ids": list(self.gold_ids), "gold_units": list(self.gold_units),
-                "answer_facts": list(self.answer_facts)}
+        return {
+            "gold_ids": list(self.gold_ids),
+            "gold_units": list(self.gold_units),
+            "answer_facts": list(self.answer_facts),
+        }
 
 
 @dataclass
@@ -51,7 +55,9 @@ def _string_list(row: dict, key: str, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise DatasetError(f"{where}: {key!r} must be a list of strings, got {json.dumps(value, ensure_ascii=False)[:80]}")
+        raise DatasetError(
+            f"{where}: {key!r} must be a list of strings, got {json.dumps(value, ensure_ascii=False)[:80]}"
+        )
     return tuple(v.strip() for v in value if v.strip())
 
 

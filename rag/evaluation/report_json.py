@@ -1,8 +1,9 @@
 """The JSON record of a run (`--json OUT`), which is also what `--baseline` reads back."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rag.evaluation.aggregate import aggregate
@@ -16,7 +17,7 @@ def build_report(results: list[QuestionResult], meta: dict) -> dict:
     overall, by_category = aggregate(results)
     return {
         "format": FORMAT,
-        "meta": {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), **meta},
+        "meta": {"created": datetime.now(UTC).isoformat(timespec="seconds"), **meta},
         "overall": overall,
         "by_category": by_category,
         "questions": [r.to_dict() for r in results],
@@ -41,7 +42,13 @@ def load_report(path: str | Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path}: not a JSON report ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("overall"), dict) \
-            or not isinstance(data.get("by_category", {}), dict) or not isinstance(data.get("questions", []), list):
-        raise DatasetError(f"{path}: not a report written by `rag eval --json` (needs 'overall', 'by_category', 'questions')")
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("overall"), dict)
+        or not isinstance(data.get("by_category", {}), dict)
+        or not isinstance(data.get("questions", []), list)
+    ):
+        raise DatasetError(
+            f"{path}: not a report written by `rag eval --json` (needs 'overall', 'by_category', 'questions')"
+        )
     return data

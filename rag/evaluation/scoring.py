@@ -3,6 +3,7 @@
 A score is None when the question does not allow it (no gold ids, no gold units, …) or the run did not
 measure it; aggregation then leaves the question out instead of counting a zero.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,14 +94,21 @@ def answer_scores(question, reply: Reply, corpus_keys: set[tuple[str, str]]) -> 
 
 
 # a question fails a check when its score is below full marks; MRR is a graded view of hit@k, not a check
-CHECKS = {"hit@1": "hit@1", "hit@5": "hit@5", "recall@k": "recall@k", "unit_recall": "unit_recall",
-          "fact_accuracy": "fact_accuracy", "citation_validity": "citation_validity",
-          "citation_hit": "citation_hit", "refusal_accuracy": "refusal"}
+CHECKS = {
+    "hit@1": "hit@1",
+    "hit@5": "hit@5",
+    "recall@k": "recall@k",
+    "unit_recall": "unit_recall",
+    "fact_accuracy": "fact_accuracy",
+    "citation_validity": "citation_validity",
+    "citation_hit": "citation_hit",
+    "refusal_accuracy": "refusal",
+}
 
 
 def checks(scores: dict[str, float | None]) -> dict[str, bool]:
     """Pass/fail of every check the question was scored on, keyed by check name."""
-    return {name: scores[metric] >= 1.0 - 1e-9 for metric, name in CHECKS.items() if scores.get(metric) is not None}
+    return {name: value >= 1.0 - 1e-9 for metric, name in CHECKS.items() if (value := scores.get(metric)) is not None}
 
 
 def failed_answer_scores(question) -> dict[str, float | None]:

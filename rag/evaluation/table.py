@@ -1,4 +1,5 @@
 """Plain-text tables for the terminal: metrics by category, and the change against a baseline."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -6,11 +7,23 @@ import unicodedata
 from rag.evaluation.aggregate import QUALITY_METRICS
 from rag.evaluation.compare import Comparison
 
-SHORT = {"hit@1": "hit@1", "hit@5": "hit@5", "recall@k": "R@k", "mrr": "MRR", "unit_recall": "units",
-         "fact_accuracy": "facts", "citation_validity": "cite_ok", "citation_hit": "cite_hit",
-         "refusal_accuracy": "refusal", "latency_p50_s": "p50_s", "latency_p95_s": "p95_s",
-         "search_latency_p50_s": "search_p50_s", "search_latency_p95_s": "search_p95_s",
-         "answer_latency_p50_s": "answer_p50_s", "answer_latency_p95_s": "answer_p95_s"}
+SHORT = {
+    "hit@1": "hit@1",
+    "hit@5": "hit@5",
+    "recall@k": "R@k",
+    "mrr": "MRR",
+    "unit_recall": "units",
+    "fact_accuracy": "facts",
+    "citation_validity": "cite_ok",
+    "citation_hit": "cite_hit",
+    "refusal_accuracy": "refusal",
+    "latency_p50_s": "p50_s",
+    "latency_p95_s": "p95_s",
+    "search_latency_p50_s": "search_p50_s",
+    "search_latency_p95_s": "search_p95_s",
+    "answer_latency_p50_s": "answer_p50_s",
+    "answer_latency_p95_s": "answer_p95_s",
+}
 ABSENT = "-"
 
 
@@ -40,8 +53,10 @@ def metrics_table(overall: dict, by_category: dict[str, dict]) -> str:
     metrics += [m for m in ("latency_p50_s", "latency_p95_s") if m in overall]
     rows = [["category", "n", "n_ret"] + [SHORT[m] for m in metrics]]
     for name, s in [*by_category.items(), ("OVERALL", overall)]:
-        rows.append([name, str(s.get("n", 0)), str(s.get("n_retrieval", 0))]
-                    + [f"{s[m]:.3f}" if m in s else ABSENT for m in metrics])
+        rows.append(
+            [name, str(s.get("n", 0)), str(s.get("n_retrieval", 0))]
+            + [f"{s[m]:.3f}" if m in s else ABSENT for m in metrics]
+        )
     return render(rows)
 
 
@@ -53,6 +68,7 @@ def comparison_table(cmp: Comparison, show_all: bool = False) -> str:
         if c.scope != "overall" and not show_all and (abs(c.delta) < 1e-9 or c.metric not in QUALITY_METRICS):
             continue
         flag = "REGRESSION" if c.regressed and c.gated else ("dropped" if c.regressed else "")
-        rows.append([c.scope, SHORT.get(c.metric, c.metric), f"{c.before:.3f}", f"{c.after:.3f}",
-                     f"{c.delta:+.3f}", flag])
+        rows.append(
+            [c.scope, SHORT.get(c.metric, c.metric), f"{c.before:.3f}", f"{c.after:.3f}", f"{c.delta:+.3f}", flag]
+        )
     return render(rows, right_from=2)

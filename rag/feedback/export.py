@@ -1,8 +1,9 @@
 """Feedback as JSON Lines for evaluators: one object per line, oldest first, UTF-8 kept readable."""
+
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 from rag.feedback.store import FeedbackStore
 

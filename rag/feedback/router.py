@@ -1,4 +1,5 @@
 """POST /api/feedback: a thumbs up or down, with an optional comment, on one answer."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -28,7 +29,9 @@ class CitationIn(BaseModel):
 
 class FeedbackRequest(BaseModel):
     question: Text = Field(..., description="the question as asked")
-    answer: Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(clean_text)] = Field(..., description="the answer as shown")
+    answer: Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(clean_text)] = Field(
+        ..., description="the answer as shown"
+    )
     citations: list[CitationIn] = Field(default_factory=list, max_length=50, description="the citations of the answer")
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS, description="optional, what was good or wrong")
@@ -41,7 +44,15 @@ class FeedbackCreated(BaseModel):
 
 @router.post("/api/feedback", status_code=201, response_model=FeedbackCreated)
 def add_feedback(req: FeedbackRequest, store: Annotated[FeedbackStore, Depends(feedback_store)]) -> FeedbackCreated:
-    fid = store.add(Feedback(rating=req.rating, question=req.question, answer=req.answer,
-                             citations=[c.model_dump() for c in req.citations], comment=req.comment or "",
-                             mode=req.mode or "", source="api"))
+    fid = store.add(
+        Feedback(
+            rating=req.rating,
+            question=req.question,
+            answer=req.answer,
+            citations=[c.model_dump() for c in req.citations],
+            comment=req.comment or "",
+            mode=req.mode or "",
+            source="api",
+        )
+    )
     return FeedbackCreated(id=fid)

@@ -3,15 +3,16 @@
 WAL with synchronous=FULL: `add` returns only after the row is on disk, so whatever the API or the UI
 has acknowledged survives a crash or a kill -9 of the server.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 FILE_NAME = "feedback.sqlite3"
 RATINGS = ("up", "down")
@@ -54,9 +55,17 @@ class Feedback:
             raise ValueError(f"comment is longer than {MAX_COMMENT_CHARS} characters")
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "created_at": self.created_at, "rating": self.rating, "question": self.question,
-                "answer": self.answer, "citations": self.citations, "comment": self.comment, "mode": self.mode,
-                "source": self.source}
+        return {
+            "id": self.id,
+            "created_at": self.created_at,
+            "rating": self.rating,
+            "question": self.question,
+            "answer": self.answer,
+            "citations": self.citations,
+            "comment": self.comment,
+            "mode": self.mode,
+            "source": self.source,
+        }
 
 
 class FeedbackStore:
@@ -77,15 +86,24 @@ class FeedbackStore:
     def add(self, fb: Feedback) -> int:
         """Store one feedback and return its id once it is durable."""
         fb.validate()
-        created = fb.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = fb.created_at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO feedback (created_at, rating, question, answer, citations, comment, mode, source)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (created, fb.rating, fb.question, fb.answer, json.dumps(fb.citations, ensure_ascii=False),
-                 fb.comment, fb.mode, fb.source),
+                (
+                    created,
+                    fb.rating,
+                    fb.question,
+                    fb.answer,
+                    json.dumps(fb.citations, ensure_ascii=False),
+                    fb.comment,
+                    fb.mode,
+                    fb.source,
+                ),
             )
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None  # an INSERT always sets it
+            return cur.lastrowid
 
     def get(self, feedback_id: int) -> Feedback | None:
         with self._lock:
@@ -97,7 +115,9 @@ class FeedbackStore:
         last = 0
         while True:
             with self._lock:
-                rows = self._db.execute("SELECT * FROM feedback WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE_ROWS)).fetchall()
+                rows = self._db.execute(
+                    "SELECT * FROM feedback WHERE id > ? ORDER BY id LIMIT ?", (last, PAGE_ROWS)
+                ).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -118,9 +138,17 @@ class FeedbackStore:
 
 
 def _row(row: sqlite3.Row) -> Feedback:
-    return Feedback(id=row["id"], created_at=row["created_at"], rating=row["rating"], question=row["question"],
-                    answer=row["answer"], citations=json.loads(row["citations"]), comment=row["comment"],
-                    mode=row["mode"], source=row["source"])
+    return Feedback(
+        id=row["id"],
+        created_at=row["created_at"],
+        rating=row["rating"],
+        question=row["question"],
+        answer=row["answer"],
+        citations=json.loads(row["citations"]),
+        comment=row["comment"],
+        mode=row["mode"],
+        source=row["source"],
+    )
 
 
 _open: dict[Path, FeedbackStore] = {}

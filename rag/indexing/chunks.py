@@ -1,4 +1,5 @@
 """What gets embedded for a measure: its section path and its text, one chunk per measure."""
+
 from __future__ import annotations
 
 import hashlib

@@ -8,6 +8,7 @@ third view added nothing measurable. The clause vectors are derived data: embedd
 embedding model and kept in the index directory's cache, keyed by the clauses' text, so a new notice or model
 re-embeds and nothing needs migrating.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,7 @@ from rag.embeddings.base import Embedder
 
 log = logging.getLogger(__name__)
 MIN_CLAUSE = 6  # characters; shorter pieces ("具体措施") say nothing on their own
-_BUILT: dict[str, "ClauseView"] = {}
+_BUILT: dict[str, ClauseView] = {}
 
 
 def clauses(m: Measure) -> list[str]:
@@ -57,7 +58,7 @@ class ClauseView:
         return out
 
     @classmethod
-    def cached(cls, measures: list[Measure], embedder: Embedder, cache_dir: Path | None) -> "ClauseView":
+    def cached(cls, measures: list[Measure], embedder: Embedder, cache_dir: Path | None) -> ClauseView:
         texts, owner = [], []
         for i, m in enumerate(measures):
             for c in clauses(m):

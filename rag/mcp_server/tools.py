@@ -1,14 +1,15 @@
 """What each MCP tool does, as plain methods over the services: typed results for the structured content,
 and a text rendering of each for clients that show text only. Nothing here knows about the protocol, so
 the tests call it directly too."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from rag.answer.extractive import roles_text
 from rag.api.ask import AskResponse, CitationOut, Turn
 from rag.api.fields import MAX_TOP_K, clean_text
 from rag.api.search import SearchHit
-from rag.answer.extractive import roles_text
 from rag.corpus.model import Measure
 from rag.services import Services
 
@@ -58,7 +59,9 @@ class PolicyTools:
 
     def _check_doc(self, doc: str | None) -> None:
         if doc is not None and self.svc.corpus.document(doc) is None:
-            raise ToolFailed(f"unknown document {doc!r}; documents: {', '.join(d.id for d in self.svc.corpus.documents)}")
+            raise ToolFailed(
+                f"unknown document {doc!r}; documents: {', '.join(d.id for d in self.svc.corpus.documents)}"
+            )
 
     def _text(self, text: str, name: str) -> str:
         try:
@@ -84,15 +87,22 @@ class PolicyTools:
         return Measures(measures=[_measure(m) for m in found])
 
     def list_units(self) -> Units:
-        return Units(units=[UnitOut(**{k: v for k, v in u.to_dict().items() if k in UnitOut.model_fields})
-                            for u in self.svc.corpus.units])
+        return Units(
+            units=[
+                UnitOut(**{k: v for k, v in u.to_dict().items() if k in UnitOut.model_fields})
+                for u in self.svc.corpus.units
+            ]
+        )
 
     def unit_measures(self, name: str) -> UnitMeasures:
         found = self.svc.corpus.units.find(name)
         if not found:
             raise ToolFailed(f"no unit {name!r}; list_units lists them")
-        return UnitMeasures(query=name, units=[u.name for u in found],
-                            measures=[_measure(self.svc.corpus.by_key[k]) for u in found for k in u.measure_ids])
+        return UnitMeasures(
+            query=name,
+            units=[u.name for u in found],
+            measures=[_measure(self.svc.corpus.by_key[k]) for u in found for k in u.measure_ids],
+        )
 
     def ask(self, question: str, history: list[Turn] | None = None) -> AskResponse:
         question = self._text(question, "question")
@@ -112,8 +122,10 @@ def measures_text(r: Measures | UnitMeasures) -> str:
 
 
 def units_text(r: Units) -> str:
-    return "\n".join(f"{u.name}" + (f" ({'; '.join(u.english)})" if u.english else "") + f"：{', '.join(u.measure_ids)}"
-                     for u in r.units)
+    return "\n".join(
+        f"{u.name}" + (f" ({'; '.join(u.english)})" if u.english else "") + f"：{', '.join(u.measure_ids)}"
+        for u in r.units
+    )
 
 
 def answer_text(r: AskResponse) -> str:

@@ -3,6 +3,7 @@
 The sources come from the structured citations, not from the text, so every cited measure id and its
 responsible units are written out even when the chat model phrased the answer.
 """
+
 from __future__ import annotations
 
 from rag.answer.extractive import roles_text

@@ -1,6 +1,7 @@
 """GET /v1/models and POST /v1/chat/completions: the OpenAI chat API, for Open WebUI, LobeChat, Chatbox and
 the `openai` client. A thin layer over ChatCompletions; validation, the rate limit (rag/api/ratelimit.py),
 refusals and the answer checks are those of /api/ask."""
+
 from __future__ import annotations
 
 import json
@@ -44,15 +45,25 @@ def list_models(svc: Annotated[Services, Depends(services)]) -> ModelList:
 
 
 @router.get("/models/{model}", response_model=ModelCard, responses={404: {"description": "no such model"}})
-def get_model(model: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a model id")], svc: Annotated[Services, Depends(services)]) -> ModelCard:
+def get_model(
+    model: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="a model id")],
+    svc: Annotated[Services, Depends(services)],
+) -> ModelCard:
     if model not in MODELS:
         raise HTTPException(404, f"unknown model {model!r}; GET /v1/models lists {', '.join(MODELS)}")
     return ModelCard(id=model, created=_created(svc))
 
 
-@router.post("/chat/completions", response_model=ChatCompletion,
-             responses={200: {"content": {"text/event-stream": {}},
-                              "description": "a chat.completion, or with stream: true chat.completion.chunk events ending in [DONE]"}})
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "a chat.completion, or with stream: true chat.completion.chunk events ending in [DONE]",
+        }
+    },
+)
 def chat_completions(req: ChatCompletionRequest, svc: Annotated[Services, Depends(services)]):
     try:
         question = question_of(req, svc.settings.server.max_query_chars)
@@ -75,8 +86,10 @@ def chat_completions(req: ChatCompletionRequest, svc: Annotated[Services, Depend
 
 def _bad(exc: BadRequest) -> JSONResponse:
     code = "model_not_found" if exc.status == 404 else None
-    return JSONResponse(status_code=exc.status, content=error_body(router.prefix + "/", exc.status, str(exc), code=code,
-                                                                   param=exc.param))
+    return JSONResponse(
+        status_code=exc.status,
+        content=error_body(router.prefix + "/", exc.status, str(exc), code=code, param=exc.param),
+    )
 
 
 def _frame(chunk: ChatCompletionChunk) -> dict:

@@ -4,6 +4,7 @@ Requests accept every field OpenAI's clients send (temperature, top_p, stream_op
 only `model`, `messages` and `stream`: sampling settings cannot change an answer that is assembled from the
 notice and checked. `doc` is this service's own extension (the `openai` client sends it with `extra_body`).
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -47,8 +48,9 @@ class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str = Field(..., max_length=100, description=f"one of {', '.join(MODELS)} (GET /v1/models)")
-    messages: list[ChatMessage] = Field(..., min_length=1, max_length=200,
-                                        description="the conversation; the last message is the user's question")
+    messages: list[ChatMessage] = Field(
+        ..., min_length=1, max_length=200, description="the conversation; the last message is the user's question"
+    )
     stream: bool = False
     doc: DocId | None = Field(None, description="limit to one document id (this service's extension)")
 

@@ -1,5 +1,6 @@
 """Chat completions over the Answerer: an OpenAI request becomes a question, its history and a mode; the
 answer's events become OpenAI's completion or its chunks."""
+
 from __future__ import annotations
 
 import time
@@ -26,7 +27,10 @@ from rag.openai_compat.schema import (
 )
 
 # said when the chat model's phrasing, already streamed, failed the checks: the chunks cannot be taken back
-REPLACED = "\n\n> 以上由对话模型生成的内容未通过核验，以下为通知原文摘录 / The text above failed verification; the notice's own words follow.\n\n"
+REPLACED = (
+    "\n\n> 以上由对话模型生成的内容未通过核验，以下为通知原文摘录 / "
+    "The text above failed verification; the notice's own words follow.\n\n"
+)
 
 
 class BadRequest(ValueError):
@@ -70,9 +74,15 @@ class ChatCompletions:
 
     def complete(self, q: Question, model: str) -> ChatCompletion:
         answer = self.answerer.ask(q.text, q.history, q.mode, q.doc)
-        return ChatCompletion(id=_new_id(), created=int(self.clock()), model=model,
-                              choices=[Choice(message=AssistantMessage(content=markdown.render(answer, self.with_doc)))],
-                              citations=_citations(answer), refused=answer.refused, notes=answer.notes)
+        return ChatCompletion(
+            id=_new_id(),
+            created=int(self.clock()),
+            model=model,
+            choices=[Choice(message=AssistantMessage(content=markdown.render(answer, self.with_doc)))],
+            citations=_citations(answer),
+            refused=answer.refused,
+            notes=answer.notes,
+        )
 
     def events(self, q: Question) -> Iterator[dict]:
         """The Answerer's events; the first is taken before the response starts, so a busy model is a 503."""
@@ -82,9 +92,13 @@ class ChatCompletions:
         cid, created = _new_id(), int(self.clock())
 
         def chunk(delta: Delta, **last) -> ChatCompletionChunk:
-            return ChatCompletionChunk(id=cid, created=created, model=model,
-                                       choices=[ChunkChoice(delta=delta, finish_reason=last.pop("finish_reason", None))],
-                                       **last)
+            return ChatCompletionChunk(
+                id=cid,
+                created=created,
+                model=model,
+                choices=[ChunkChoice(delta=delta, finish_reason=last.pop("finish_reason", None))],
+                **last,
+            )
 
         yield chunk(Delta(role="assistant", content=""))
         streamed, replaced = "", False
@@ -101,13 +115,18 @@ class ChatCompletions:
                 if replaced:
                     # what was streamed may be the start of the replacement (the measures line): go on from there
                     if answer.answer.startswith(streamed):
-                        rest = markdown.paragraphs(answer.answer[len(streamed):])
+                        rest = markdown.paragraphs(answer.answer[len(streamed) :])
                     else:
                         rest = REPLACED + markdown.paragraphs(answer.answer)
                     yield chunk(Delta(content=rest))
                 yield chunk(Delta(content=markdown.sources(answer.citations, self.with_doc)))
-                yield chunk(Delta(), finish_reason="stop", citations=_citations(answer), refused=answer.refused,
-                            notes=answer.notes)
+                yield chunk(
+                    Delta(),
+                    finish_reason="stop",
+                    citations=_citations(answer),
+                    refused=answer.refused,
+                    notes=answer.notes,
+                )
 
 
 def _new_id() -> str:

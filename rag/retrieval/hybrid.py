@@ -15,12 +15,13 @@ ranking is the one an exhaustive scoring gives.
 Besides the hits, a search returns its evidence (how the dense and keyword rankings look), which the scope
 judgement reads: the answer layer never re-runs a search to decide whether to answer.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -80,9 +81,17 @@ def _along(rows: np.ndarray, members: np.ndarray, values: np.ndarray) -> np.ndar
 
 
 class HybridRetriever:
-    def __init__(self, corpus: Corpus, embedder: Embedder, index: LoadedIndex, cfg: RetrievalSettings,
-                 max_dense_chars: int = 512, lexicon: Lexicon | None = None, remit: RemitIntent | None = None,
-                 today: Callable[[], date] = date.today):
+    def __init__(
+        self,
+        corpus: Corpus,
+        embedder: Embedder,
+        index: LoadedIndex,
+        cfg: RetrievalSettings,
+        max_dense_chars: int = 512,
+        lexicon: Lexicon | None = None,
+        remit: RemitIntent | None = None,
+        today: Callable[[], date] = date.today,
+    ):
         self.corpus, self.embedder, self.index, self.cfg = corpus, embedder, index, cfg
         self.today = today  # validity is judged on this day's date (Settings.current_date)
         self.max_dense_chars = max_dense_chars  # e5 reads 512 tokens; a longer text only costs time
@@ -134,7 +143,9 @@ class HybridRetriever:
 
         whole = self.index.vectors[rows] @ q if len(rows) else np.zeros(0)
         dense = whole
-        if self.clauses is not None and len(rows):  # a measure's best clause speaks for it too (rag/indexing/clauses.py)
+        if self.clauses is not None and len(
+            rows
+        ):  # a measure's best clause speaks for it too (rag/indexing/clauses.py)
             c = cfg.clause_weight
             dense = (1 - c) * whole + c * self.clauses.best(q, rows)
         listed = dense[np.searchsorted(rows, d_rows)] if len(d_rows) else dense
@@ -149,8 +160,13 @@ class HybridRetriever:
             fused = fused + cfg.unit_boost * self._has_unit(plan.unit_names, rows)
         if cfg.out_of_force_factor < 1.0 and len(rows):  # prefer the notices in force
             fused = np.where(self._in_force()[self._doc_of_row[rows]], fused, fused * cfg.out_of_force_factor)
-        return Candidates(rows, fused, np.asarray(whole, dtype=np.float64), bm25,
-                          self._evidence(d_rows, d_scores, b_rows, b_scores, p_scores, q, doc))
+        return Candidates(
+            rows,
+            fused,
+            np.asarray(whole, dtype=np.float64),
+            bm25,
+            self._evidence(d_rows, d_scores, b_rows, b_scores, p_scores, q, doc),
+        )
 
     def _in_force(self) -> np.ndarray:
         """Per document (in `_doc_names` order), whether it is in force today; worked out once a day."""
@@ -209,8 +225,14 @@ class HybridRetriever:
         pad = max(0, depth - len(b_scores[:depth]))
         bm25 = np.concatenate([b_scores[:depth].astype(np.float64), np.zeros(pad)])
         bm25_rows = np.concatenate([b_rows[:depth], np.full(pad, -1, dtype=np.int64)])
-        return Evidence(d_scores[:depth], d_rows[:depth], bm25, bm25_rows,
-                        float(p_scores[0]) if len(p_scores) else 0.0, (self._background @ q).astype(np.float64))
+        return Evidence(
+            d_scores[:depth],
+            d_rows[:depth],
+            bm25,
+            bm25_rows,
+            float(p_scores[0]) if len(p_scores) else 0.0,
+            (self._background @ q).astype(np.float64),
+        )
 
     def _doc_size(self, doc: str) -> int:
         d = self.corpus.document(doc)

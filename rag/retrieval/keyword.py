@@ -5,6 +5,7 @@ bm25s's "lucene" variant is the Okapi BM25 this project used before (Lucene's ID
 its constant factor (k1 + 1); scores are multiplied back by it, so the scope model, fitted on the old
 absolute scores, reads the same numbers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,6 +33,7 @@ def tokenized(texts: list[str], fn: Callable[[str], list[str]], workers: int = 1
     def run() -> Iterator[list[str]]:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield from pool.imap(fn, texts, chunksize=500)
+
     return run()
 
 
@@ -63,7 +65,7 @@ class KeywordIndex:
     def _mask(self, group: str) -> np.ndarray:
         mask = self._masks.get(group)
         if mask is None:
-            mask = self._masks[group] = (self._groups == group).astype(np.float32)
+            mask = self._masks[group] = np.asarray(self._groups == group, dtype=np.float32)
         return mask
 
     def search(self, terms: list[str], k: int, group: str | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -73,8 +75,9 @@ class KeywordIndex:
         if not query or self.n == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         mask = self._mask(group) if group is not None and self._groups is not None else None
-        rows, scores = self._bm25.retrieve([query], k=min(k, self.n), show_progress=False, weight_mask=mask,
-                                           n_threads=0)
+        rows, scores = self._bm25.retrieve(
+            [query], k=min(k, self.n), show_progress=False, weight_mask=mask, n_threads=0
+        )
         rows, scores = rows[0].astype(np.int64), scores[0].astype(np.float32) * (self.k1 + 1)
         keep = scores > 0
         return rows[keep], scores[keep]

@@ -1,5 +1,6 @@
 """The hybrid retriever as a llama-index retriever, for users who build their own pipelines on llama-index.
 Each node is one measure; its metadata carries the id, units, section path and document."""
+
 from __future__ import annotations
 
 from llama_index.core.retrievers import BaseRetriever
@@ -14,8 +15,15 @@ def to_node(hit: Hit) -> NodeWithScore:
     node = TextNode(
         id_=m.key,
         text=m.text,
-        metadata={"id": m.id, "units": list(m.units), "section": m.section_path, "doc": m.doc,
-                  "part": m.part, "section_title": m.section_title, "via": list(hit.via)},
+        metadata={
+            "id": m.id,
+            "units": list(m.units),
+            "section": m.section_path,
+            "doc": m.doc,
+            "part": m.part,
+            "section_title": m.section_title,
+            "via": list(hit.via),
+        },
         excluded_embed_metadata_keys=["via"],
         excluded_llm_metadata_keys=["via", "part", "section_title"],
     )

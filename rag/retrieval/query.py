@@ -5,6 +5,7 @@ Nothing here knows a notice's topics: units and their names come from the corpus
 dictionary filtered to the corpus's vocabulary (rag/language/dictionary.py). Whether a question naming a unit
 asks for that unit's whole remit is decided by a learned model (rag/retrieval/remit.py), not a verb list.
 """
+
 from __future__ import annotations
 
 import re

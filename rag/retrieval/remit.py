@@ -6,6 +6,7 @@ multilingual model as every question, and a logistic regression on that vector (
 question the unit names take up) decides. Masking keeps the model about the asking, not about which unit,
 so it carries to any notice's units; `rag calibrate` fits it on labelled questions.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.classifiers.base import Classifier
 from rag.classifiers.logistic import LogisticModel
 from rag.embeddings.base import Embedder
 from rag.retrieval.query import QueryPlan
@@ -33,18 +35,25 @@ def feature_names(dim: int) -> list[str]:
 
 
 class RemitIntent:
-    def __init__(self, embedder: Embedder, model: LogisticModel | None):
+    def __init__(self, embedder: Embedder, model: Classifier | None):
         self.embedder, self.model = embedder, model
 
     @classmethod
-    def load(cls, embedder: Embedder, path: Path | None = None) -> "RemitIntent":
+    def load(cls, embedder: Embedder, path: Path | None = None) -> RemitIntent:
         path = path or DEFAULT_MODEL
         if not path.is_file():
-            log.warning("no remit model at %s: questions naming a unit are searched by topic (run `rag calibrate`)", path)
+            log.warning(
+                "no remit model at %s: questions naming a unit are searched by topic (run `rag calibrate`)", path
+            )
             return cls(embedder, None)
         model = LogisticModel.load(path)
         if len(model.features) != embedder.dim + 1:  # fitted on another embedding model's vectors
-            log.warning("remit model %s was fitted for %d-dim vectors, not %d: not used", path, len(model.features) - 1, embedder.dim)
+            log.warning(
+                "remit model %s was fitted for %d-dim vectors, not %d: not used",
+                path,
+                len(model.features) - 1,
+                embedder.dim,
+            )
             return cls(embedder, None)
         return cls(embedder, model)
 

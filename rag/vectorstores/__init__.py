@@ -1,4 +1,5 @@
 """Vector stores behind one Protocol; `make_vector_store` picks one from settings."""
+
 from rag.vectorstores.base import VectorStore
 from rag.vectorstores.factory import make_vector_store
 

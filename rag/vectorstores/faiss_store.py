@@ -7,14 +7,20 @@ HNSW stays available by setting. The document filter reaches the
 index as an id selector over that document's positions (keys are `doc:id`), so a search never scores
 vectors it would then throw away.
 """
+
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from pathlib import Path
+from typing import Any
 
-import faiss
 import numpy as np
+
+# faiss ships an __init__.pyi that lacks much of what its SWIG module has at run time (SearchParametersHNSW,
+# the sel/nprobe keywords, Index.hnsw), so the module is typed as Any rather than against those stubs
+faiss: Any = importlib.import_module("faiss")
 
 
 def resolve_kind(index: str, size: int, exact_below: int) -> str:
@@ -22,8 +28,9 @@ def resolve_kind(index: str, size: int, exact_below: int) -> str:
 
 
 class FaissStore:
-    def __init__(self, dim: int, index: str = "flat", hnsw_m: int = 32, ef_search: int = 128,
-                 nlist: int = 4096, nprobe: int = 32):
+    def __init__(
+        self, dim: int, index: str = "flat", hnsw_m: int = 32, ef_search: int = 128, nlist: int = 4096, nprobe: int = 32
+    ):
         self.dim, self._index_kind, self._m, self._ef = dim, index, hnsw_m, ef_search
         self._nlist, self._nprobe = nlist, nprobe
         self.kind = f"faiss-{index}"
@@ -88,7 +95,7 @@ class FaissStore:
             params = params or faiss.SearchParametersHNSW(efSearch=self._ef)
             params.efSearch = max(params.efSearch, k)
         scores, positions = self._index.search(q, k, params=params) if params is not None else self._index.search(q, k)
-        return [(self.keys[p], float(s)) for s, p in zip(scores[0], positions[0]) if p >= 0]
+        return [(self.keys[p], float(s)) for s, p in zip(scores[0], positions[0], strict=False) if p >= 0]
 
     def search_batch(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)

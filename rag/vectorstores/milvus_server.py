@@ -5,6 +5,7 @@ What it needs here: the interim index off (freshly inserted rows are otherwise s
 seconds), components advertised on loopback, and a stop that cannot hang (SIGTERM sometimes does; then
 SIGKILL). Start-up takes 6–9 s; the port moves on from 19530 when that is taken.
 """
+
 from __future__ import annotations
 
 import os

