@@ -69,6 +69,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    from rag.answer.events import Done, Replace, Token
+
     svc = _services()
     if args.json:
         print(
@@ -79,12 +81,12 @@ def cmd_ask(args) -> int:
         return 0
     answer = None
     for event in svc.answerer.stream(args.question, mode=args.mode, doc=args.doc):
-        if event["event"] == "token":
-            print(event["data"]["text"], end="", flush=True)
-        elif event["event"] == "replace":
+        if isinstance(event, Token):
+            print(event.text, end="", flush=True)
+        elif isinstance(event, Replace):
             print("\n[模型回答未通过核验，以下为摘录式回答]")
-        elif event["event"] == "done":
-            answer = event["answer"]
+        elif isinstance(event, Done):
+            answer = event.answer
     print()
     if answer is not None:
         print(

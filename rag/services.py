@@ -84,6 +84,15 @@ class Services:
         with self._lock:
             return Answerer(self.corpus, self.retriever, self.chat_model, self.settings)
 
+    def install(self, corpus: Corpus, index, retriever: HybridRetriever) -> None:
+        """Make components built aside (the admin re-index) live. Assigned over the cached values rather than
+        dropped and rebuilt (reload), so no request ever finds them missing and builds them again itself."""
+        with self._lock:
+            self.__dict__.update(corpus=corpus, index=index, retriever=retriever)
+            self.__dict__.pop("answerer", None)  # built on the retriever: rebuilt on next use around the new one
+            if not hasattr(self.__dict__.get("searcher"), "close"):  # searching in this process: the retriever
+                self.__dict__["searcher"] = retriever
+
     def reload(self) -> None:
         """Drop what depends on the corpus so the next use reads it again (after ingest or re-index)."""
         with self._lock:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
+from rag.answer.events import Done, Replace, Token
 from rag.feedback.store import MAX_COMMENT_CHARS, Feedback, FeedbackStore
 from rag.llm.base import ModelBusy
 from rag.services import Services
@@ -56,13 +57,14 @@ def respond(svc: Services, question: str, chat: list, turns: list[dict], mode: s
     try:
         history = history_of(turns, svc.settings.answer.max_history_turns)
         for event in svc.answerer.stream(question, history=history, mode=mode or "auto"):
-            if event["event"] in ("token", "replace"):
-                # replace: the chat model's text failed its check and the extractive answer follows instead
-                text = text + event["data"]["text"] if event["event"] == "token" else ""
+            if isinstance(event, Replace):  # the chat model's text failed its check: the extractive answer follows
+                text = ""
+            elif isinstance(event, Token) and event.part == "lead":  # the quoted measures show as cards
+                text += event.text
                 chat[-1] = {"role": "assistant", "content": render.streaming_message(text)}
                 yield "", chat, turns
-            elif event["event"] == "done":
-                answer = event["data"]
+            elif isinstance(event, Done):
+                answer = event.answer.model_dump()
     except ModelBusy as exc:
         chat[-1] = {
             "role": "assistant",

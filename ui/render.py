@@ -81,20 +81,6 @@ def refusal_notice(text: str = "") -> str:
     return f'<div class="rag-refused"><strong>⚠ 未找到相关规定</strong><div>{escape(text or REFUSAL_TEXT)}</div></div>'
 
 
-# Where a composed answer starts quoting its measures (rag/answer/extractive.py); the cards show the same
-# measures with their section and full text, so the chat shows the answer up to here and then the cards.
-QUOTE_MARKERS = ("相关措施原文：", "The measures, quoted from the notice:")
-
-
-def lead_text(text: str) -> str:
-    """The answer without its quoted measures, when it has them."""
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if line.strip() in QUOTE_MARKERS:
-            return "\n".join(lines[:i]).rstrip()
-    return text
-
-
 def answer_message(answer: dict) -> str:
     """The chat message for a finished answer: a notice when refused, the text, repair notes, the cards."""
     parts = []
@@ -103,7 +89,9 @@ def answer_message(answer: dict) -> str:
         parts.append(refusal_notice(answer.get("answer", "")))
     else:
         text = answer.get("answer", "")
-        parts.append(f'<div class="rag-answer">{escape(lead_text(text) if citations else text)}</div>')
+        # the answer's lead (who to contact, the model's sentences); its quoted measures show as the cards
+        shown = (answer.get("lead") or text) if citations else text
+        parts.append(f'<div class="rag-answer">{escape(shown)}</div>')
     for note in answer.get("notes") or []:
         parts.append(f'<div class="rag-note">ℹ {escape(note)}</div>')
     parts.append(citation_cards(citations))
@@ -111,7 +99,7 @@ def answer_message(answer: dict) -> str:
 
 
 def streaming_message(text: str) -> str:
-    return f'<div class="rag-answer rag-streaming">{escape(lead_text(text))}▌</div>'
+    return f'<div class="rag-answer rag-streaming">{escape(text.rstrip())}▌</div>'
 
 
 def error_message(text: str) -> str:

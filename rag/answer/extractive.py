@@ -159,6 +159,19 @@ def _english(names: EnglishNames) -> _Phrases:
     )
 
 
+@dataclass(frozen=True)
+class Composed:
+    """An extractive answer in its two parts: the lead (who to contact, per which measure) and the quoted
+    measures with their units."""
+
+    lead: str
+    quoted: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.lead}\n{self.quoted}"
+
+
 def compose(
     measures: list[Measure],
     documents: dict[str, Document],
@@ -166,7 +179,7 @@ def compose(
     english: bool,
     unit_query: str | None = None,
     names: EnglishNames | None = None,
-) -> str:
+) -> Composed:
     say = _english(names or {}) if english else _CHINESE
     label = {m.key: doc_label(m, documents) for m in measures}
     top, others = label[measures[0].key], "、".join(label[m.key] for m in measures[1:])
@@ -185,10 +198,10 @@ def compose(
         lead = say.by_role(roles, top, others)
     else:  # the best measure's units lead; the others' follow with their text
         lead = say.contact(contact_units(measures[:1]), top, others)
-    lines = [lead, say.quoted]
+    lines = [say.quoted]
     for m in measures:
         lines += [f"【{label[m.key]}】{m.body}", say.units(m)]
-    return "\n".join(lines)
+    return Composed(lead, "\n".join(lines))
 
 
 def refusal(

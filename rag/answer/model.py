@@ -1,31 +1,26 @@
-"""What an answer is: text, the measures it cites, whether it refused, and how it was made."""
+"""What an answer is: text, the measures it cites, whether it refused, and how it was made. One typed model
+for the API's response, the SSE `done` event, the CLI, MCP, the OpenAI-compatible endpoint and the UI."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pydantic import BaseModel, Field
 
 from rag.corpus.citation import Citation
 
 __all__ = ["Answer", "Citation"]
 
 
-@dataclass
-class Answer:
-    answer: str
-    citations: list[Citation]
+class Answer(BaseModel):
+    answer: str = Field(description="the whole answer text")
+    citations: list[Citation] = Field(description="the measures the answer rests on, with their units by role")
     refused: bool
-    mode: str  # what was actually used: extractive | llm | header
-    retrieved: list[str] = field(default_factory=list)  # measure ids retrieved, best first
-    notes: list[str] = field(default_factory=list)  # repairs and fallbacks, said to the user in the response
-    timings: dict[str, float] = field(default_factory=dict)  # seconds: search, answer
+    mode: str = Field(description="what was actually used: extractive | llm")
+    retrieved: list[str] = Field(default_factory=list, description="measure ids retrieved, best first")
+    notes: list[str] = Field(default_factory=list, description="repairs, fallbacks and validity warnings")
+    timings: dict[str, float] = Field(default_factory=dict, description="seconds: search, answer")
+    # the answer up to its quoted measures (warnings, who to contact, the model's sentences): what a page
+    # shows above the citation cards, which show the quoted measures themselves. The whole text otherwise.
+    lead: str = Field("", description="the answer before the quoted measures")
 
     def to_dict(self) -> dict:
-        return {
-            "answer": self.answer,
-            "citations": [c.to_dict() for c in self.citations],
-            "refused": self.refused,
-            "mode": self.mode,
-            "retrieved": self.retrieved,
-            "notes": self.notes,
-            "timings": self.timings,
-        }
+        return self.model_dump()

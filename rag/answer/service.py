@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from rag.answer import deadlines, extractive
+from rag.answer.events import AnswerEvent, Done, Replace, Token
 from rag.answer.followup import resolve, sanitize
 from rag.answer.guard import Guard, split_sentences
 from rag.answer.header import header_answer, header_field
@@ -58,13 +60,13 @@ class Answerer:
         self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None
     ) -> Answer:
         for event in self.stream(question, history, mode, doc):
-            if event["event"] == "done":
-                return event["answer"]
+            if isinstance(event, Done):
+                return event.answer
         raise RuntimeError("answer stream ended without a result")
 
     def stream(
         self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None
-    ) -> Iterator[dict]:
+    ) -> Iterator[AnswerEvent]:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         started = time.perf_counter()
@@ -80,9 +82,10 @@ class Answerer:
             document = (self.documents.get(doc) if doc else None) or self._document_for(query)
             text = header_answer(document, field, english)
             yield from self._emit(text)
-            yield self._done(
-                Answer(
-                    text, [], False, "extractive", [], notes, {"search": 0.0, "answer": time.perf_counter() - started}
+            timings = {"search": 0.0, "answer": time.perf_counter() - started}
+            yield Done(
+                answer=Answer(
+                    answer=text, citations=[], refused=False, mode="extractive", notes=notes, timings=timings, lead=text
                 )
             )
             return
@@ -93,15 +96,17 @@ class Answerer:
             warnings = self._warnings(measures, english)
             text = "\n".join([*warnings, text])
             yield from self._emit(text)
-            yield self._done(
-                Answer(
-                    text,
-                    [Citation.of(m) for m in measures],
-                    False,
-                    "extractive",
-                    [m.id for m in measures],
-                    notes + warnings,
-                    {"search": 0.0, "answer": time.perf_counter() - started},
+            timings = {"search": 0.0, "answer": time.perf_counter() - started}
+            yield Done(
+                answer=Answer(
+                    answer=text,
+                    citations=[Citation.of(m) for m in measures],
+                    refused=False,
+                    mode="extractive",
+                    retrieved=[m.id for m in measures],
+                    notes=notes + warnings,
+                    timings=timings,
+                    lead=text,
                 )
             )
             return
@@ -123,15 +128,17 @@ class Answerer:
                 names=self.english_names,
             )
             yield from self._emit(text)
-            yield self._done(
-                Answer(
-                    text,
-                    [],
-                    True,
-                    "extractive",
-                    retrieved,
-                    notes,
-                    {"search": searched - started, "answer": time.perf_counter() - started},
+            timings = {"search": searched - started, "answer": time.perf_counter() - started}
+            yield Done(
+                answer=Answer(
+                    answer=text,
+                    citations=[],
+                    refused=True,
+                    mode="extractive",
+                    retrieved=retrieved,
+                    notes=notes,
+                    timings=timings,
+                    lead=text,
                 )
             )
             return
@@ -150,25 +157,27 @@ class Answerer:
             notes.append("没有可用的对话模型，已改为摘录式回答")
         warnings = self._warnings(chosen, english)  # a notice out of force says so first
         notes += warnings
-        lead = "".join(w + "\n" for w in warnings)
-        text, used = lead + fallback, "extractive"
+        opening = "".join(w + "\n" for w in warnings)
+        lead, used = opening + fallback.lead, "extractive"
         if use_model:
-            text, used, model_notes = yield from self._model_answer(
-                query, chosen, history, english, fallback, strict=mode == "llm", lead=lead
+            lead, used, model_notes = yield from self._model_answer(
+                query, chosen, history, english, fallback, strict=mode == "llm", opening=opening
             )
             notes += model_notes
         else:
-            yield from self._emit(text)
-        citations = [Citation.of(m) for m in chosen]
-        yield self._done(
-            Answer(
-                text,
-                citations,
-                False,
-                used,
-                retrieved,
-                notes,
-                {"search": searched - started, "answer": time.perf_counter() - started},
+            yield from self._emit(lead + "\n")
+            yield from self._emit(fallback.quoted, "quoted")
+        timings = {"search": searched - started, "answer": time.perf_counter() - started}
+        yield Done(
+            answer=Answer(
+                answer=f"{lead}\n{fallback.quoted}",
+                citations=[Citation.of(m) for m in chosen],
+                refused=False,
+                mode=used,
+                retrieved=retrieved,
+                notes=notes,
+                timings=timings,
+                lead=lead,
             )
         )
 
@@ -196,11 +205,22 @@ class Answerer:
                 hits = second.hits or hits
         return Context(plan, hits, verdict, rewritten)
 
-    def _model_answer(self, question, chosen, history, english, fallback, strict, lead=""):
-        """Stream the authoritative part (measures, units) at once, then the model's checked sentences.
-        `lead` (validity warnings) opens the answer whichever way it ends."""
+    def _model_answer(
+        self,
+        question: str,
+        chosen: list[Measure],
+        history: list[dict],
+        english: bool,
+        fallback: extractive.Composed,
+        strict: bool,
+        opening: str = "",
+    ) -> Generator[AnswerEvent, None, tuple[str, str, list[str]]]:
+        """Stream the authoritative part (who to contact, per which measure) at once, then the model's checked
+        sentences, then the quoted measures; returns (lead, mode used, notes). `opening` (validity warnings)
+        opens the answer whichever way it ends."""
+        assert self.chat is not None
         cfg = self.settings.llm
-        preface = lead + fallback.split("\n")[0] + "\n"
+        preface = opening + fallback.lead + "\n"
         yield from self._emit(preface)
         guard = Guard(self.corpus, chosen, question)
         held: list[str] = []  # sentences withheld until the model shows it is answering from the measures
@@ -245,18 +265,19 @@ class Answerer:
             problems = [f"chat model error: {type(exc).__name__}"]
         if problems:
             log.info("model answer rejected: %s; raw: %r", problems, body + "".join(held) + buffer)
-            yield {"event": "replace"}
-            yield from self._emit(lead + fallback)
+            yield Replace()
+            yield from self._emit(opening + fallback.lead + "\n")
+            yield from self._emit(fallback.quoted, "quoted")
             return (
-                lead + fallback,
+                opening + fallback.lead,
                 "extractive",
                 ["模型回答未通过核验或未完成，已改为摘录式回答：" + "；".join(problems)],
             )
         body += "".join(held)
         yield from self._emit("".join(held))
-        tail = "\n" + "\n".join(fallback.split("\n")[1:])  # the quoted measures and their units, from the data
-        yield from self._emit(tail)
-        return preface + body + tail, "llm", []
+        yield from self._emit("\n")
+        yield from self._emit(fallback.quoted, "quoted")  # the quoted measures and their units, from the data
+        return preface + body, "llm", []
 
     def _warnings(self, measures: list[Measure], english: bool) -> list[str]:
         return validity_warnings(
@@ -289,12 +310,9 @@ class Answerer:
         roles = lambda m: extractive.roles_text(m.roles, m.units_open, english=english, names=self.english_names)  # noqa: E731
         return deadlines.compose(unit, found, label, roles, english=english), found
 
-    def _emit(self, text: str) -> Iterator[dict]:
+    def _emit(self, text: str, part: Literal["lead", "quoted"] = "lead") -> Iterator[Token]:
         for line in text.splitlines(keepends=True):  # line by line, so composed answers stream too
-            yield {"event": "token", "data": {"text": line}}
-
-    def _done(self, answer: Answer) -> dict:
-        return {"event": "done", "data": answer.to_dict(), "answer": answer}
+            yield Token(text=line, part=part)
 
     def _document_for(self, query: str):
         if len(self.documents) == 1:

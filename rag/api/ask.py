@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
+from rag.answer.events import sse_frame
+from rag.answer.model import Answer
 from rag.api.deps import services
 from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, check_text_limit, require_document
 from rag.corpus.citation import Citation
@@ -41,14 +42,7 @@ class AskRequest(BaseModel):
 CitationOut = Citation  # one shape for citations everywhere (rag/corpus/citation.py)
 
 
-class AskResponse(BaseModel):
-    answer: str
-    citations: list[CitationOut]
-    refused: bool
-    mode: str
-    retrieved: list[str] = []
-    notes: list[str] = []
-    timings: dict[str, float] = {}
+AskResponse = Answer  # the answer model itself (rag/answer/model.py): one shape for the API, SSE, MCP, UI
 
 
 def _check_doc(req: AskRequest, svc: Services) -> None:
@@ -60,7 +54,7 @@ def _check_doc(req: AskRequest, svc: Services) -> None:
 def ask(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> AskResponse:
     _check_doc(req, svc)
     answer = svc.answerer.ask(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)
-    return AskResponse(**answer.to_dict())
+    return answer
 
 
 @router.post(
@@ -75,7 +69,7 @@ def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> 
 
     def frames():
         for event in _chain(first, events):
-            yield {"event": event["event"], "data": json.dumps(event.get("data", {}), ensure_ascii=False)}
+            yield sse_frame(event)
 
     # sse-starlette: the framing, keep-alive comments while the model thinks, and disconnect handling
     return EventSourceResponse(frames(), sep="\n", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -17,7 +17,6 @@ from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
 from rag.embeddings.base import Embedder
 from rag.indexing import rebuild
-from rag.retrieval import HybridRetriever
 from rag.services import Services
 
 log = logging.getLogger(__name__)
@@ -43,17 +42,6 @@ class _AsideEmbedder:
         if self._own is None:
             self._own = make_embedder(self._svc.settings.embedding)
         return self._own.embed_passages(texts)
-
-
-def install(svc: Services, corpus: Corpus, index, retriever: HybridRetriever) -> None:
-    """Make the new components live. Assigned over the cached values rather than dropped and rebuilt
-    (Services.reload), so no request ever finds them missing and builds them again itself."""
-    with svc._lock:
-        svc.__dict__.update(corpus=corpus, index=index, retriever=retriever)
-        for name in ("answerer",):  # built on the retriever: rebuilt on next use around the new one
-            svc.__dict__.pop(name, None)
-        if not hasattr(svc.__dict__.get("searcher"), "close"):  # searching in this process: the old retriever
-            svc.__dict__["searcher"] = retriever
 
 
 class Reindexer:
@@ -91,7 +79,7 @@ class Reindexer:
                 corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, full=full, reason="admin re-index"
             )
             retriever = svc.build_retriever(corpus, index)
-            install(svc, corpus, index, retriever)
+            svc.install(corpus, index, retriever)
             self.state = {
                 **self.state,
                 "status": "done",

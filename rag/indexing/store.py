@@ -218,7 +218,7 @@ def rebuild(
     finds the index stale or corrupt all come here. Unless `full`, every chunk whose key, text and embedding
     model are unchanged keeps the live build's vector (build_index checks the model), so adding a notice
     embeds only that notice. Whatever serves searches must then be rebuilt on the result: Services.reload()
-    or rag.api.reindex.install() in this process; search workers reload when CURRENT moves."""
+    or Services.install() in this process; search workers reload when CURRENT moves."""
     reuse = None if full else live_donor(index_dir)
     return build_index(corpus, embedder, index_dir, store_cfg, reuse=reuse, reason=reason)
 

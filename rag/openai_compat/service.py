@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rag.answer.events import AnswerEvent, Done, Replace, Token
 from rag.answer.model import Answer
 from rag.answer.service import Answerer
 from rag.api.ask import CitationOut
@@ -84,11 +85,11 @@ class ChatCompletions:
             notes=answer.notes,
         )
 
-    def events(self, q: Question) -> Iterator[dict]:
+    def events(self, q: Question) -> Iterator[AnswerEvent]:
         """The Answerer's events; the first is taken before the response starts, so a busy model is a 503."""
         return self.answerer.stream(q.text, q.history, q.mode, q.doc)
 
-    def chunks(self, events: Iterator[dict], model: str) -> Iterator[ChatCompletionChunk]:
+    def chunks(self, events: Iterator[AnswerEvent], model: str) -> Iterator[ChatCompletionChunk]:
         cid, created = _new_id(), int(self.clock())
 
         def chunk(delta: Delta, **last) -> ChatCompletionChunk:
@@ -103,15 +104,13 @@ class ChatCompletions:
         yield chunk(Delta(role="assistant", content=""))
         streamed, replaced = "", False
         for event in events:
-            kind = event["event"]
-            if kind == "token" and not replaced:
-                text = event["data"]["text"]
-                streamed += text
-                yield chunk(Delta(content=markdown.paragraphs(text)))
-            elif kind == "replace":
+            if isinstance(event, Token) and not replaced:
+                streamed += event.text
+                yield chunk(Delta(content=markdown.paragraphs(event.text)))
+            elif isinstance(event, Replace):
                 replaced = True  # the replacement is the extractive answer, ready at once: send it with done
-            elif kind == "done":
-                answer: Answer = event["answer"]
+            elif isinstance(event, Done):
+                answer = event.answer
                 if replaced:
                     # what was streamed may be the start of the replacement (the measures line): go on from there
                     if answer.answer.startswith(streamed):

@@ -2,6 +2,7 @@
 import pytest
 
 from rag.llm.base import ModelTimeout
+from rag.answer.events import Done, Replace, Token
 from tests.answer.fakes import ScriptedChat
 
 Q = "我们厂要接自来水，找哪个单位？"
@@ -10,12 +11,12 @@ Q = "我们厂要接自来水，找哪个单位？"
 def run(answerer, question=Q, mode="auto"):
     streamed, replaced, answer = "", False, None
     for e in answerer.stream(question, mode=mode):
-        if e["event"] == "token":
-            streamed += e["data"]["text"]
-        elif e["event"] == "replace":
+        if isinstance(e, Token):
+            streamed += e.text
+        elif isinstance(e, Replace):
             replaced, streamed = True, ""
-        elif e["event"] == "done":
-            answer = e["answer"]
+        elif isinstance(e, Done):
+            answer = e.answer
     return streamed, replaced, answer
 
 

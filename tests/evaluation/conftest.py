@@ -25,11 +25,11 @@ class FakeAnswerer:
     def ask(self, question, history=None, mode="auto", doc=None):
         hits = self.retriever.retrieve(question, 4, doc=doc)
         if not hits:
-            return Answer("无法回答", [], True, "extractive", [], [], {"search": 0.0, "answer": 0.0})
+            return Answer(answer="无法回答", citations=[], refused=True, mode="extractive")
         top = hits[0].measure
         text = f"{top.text}\n责任单位：{'、'.join(top.units)}"
-        return Answer(text, [Citation.of(top)], False, "extractive", [h.measure.id for h in hits], [],
-                      {"search": 0.0, "answer": 0.0})
+        return Answer(answer=text, citations=[Citation.of(top)], refused=False, mode="extractive",
+                      retrieved=[h.measure.id for h in hits], timings={"search": 0.0, "answer": 0.0})
 
 
 class DropFirstRetriever:

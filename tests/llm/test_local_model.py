@@ -3,6 +3,7 @@ import time
 
 import pytest
 
+from rag.answer.events import Done, Token
 from rag.llm.model_files import is_prepared
 
 
@@ -20,10 +21,10 @@ def test_real_local_model_answer_is_checked(services):
     started, first = time.perf_counter(), None
     answer = None
     for event in answerer.stream("企业间不动产转移登记多长时间能办结？", mode="llm"):
-        if event["event"] == "token" and first is None:
+        if isinstance(event, Token) and first is None:
             first = time.perf_counter() - started
-        if event["event"] == "done":
-            answer = event["answer"]
+        if isinstance(event, Done):
+            answer = event.answer
     assert answer is not None and not answer.refused
     assert answer.mode in ("llm", "extractive")  # the model's phrasing, or the checked fallback
     assert {c.id for c in answer.citations} <= set(answer.retrieved)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.events import Done, Replace, Token
+from rag.answer.model import Answer
 from rag.feedback.store import FeedbackStore
 from rag.llm.base import ModelBusy
 from ui import chat, render
@@ -22,19 +24,19 @@ class ScriptedAnswerer:
         yield from script
 
 
-def answer(text, ids=(), refused=False, corpus=None):
+def answer(text, ids=(), refused=False, corpus=None, lead=""):
     cites = [render.card_data(corpus.lookup(i)[0]) for i in ids] if corpus else []
-    return {"answer": text, "citations": cites, "refused": refused, "mode": "extractive", "retrieved": list(ids),
-            "notes": [], "timings": {}}
+    return Answer(answer=text, citations=cites, refused=refused, mode="extractive", retrieved=list(ids),
+                  lead=lead or text).model_dump()
 
 
-def events(done, *tokens, replace_after=None):
-    out = []
+def events(done, *tokens, replace_after=None, quoted=()):
+    out: list = []
     for i, t in enumerate(tokens):
-        out.append({"event": "token", "data": {"text": t}})
+        out.append(Token(text=t))
         if replace_after == i:
-            out.append({"event": "replace"})
-    return out + [{"event": "done", "data": done}]
+            out.append(Replace())
+    return out + [Token(text=q, part="quoted") for q in quoted] + [Done(answer=Answer(**done))]
 
 
 class Svc:
@@ -48,9 +50,12 @@ def run(svc, question, chat_value, turns, mode="auto"):
 
 
 def test_streams_tokens_then_renders_cards_and_keeps_the_turn(services, corpus):
-    a = answer("请联系：区自来水公司（依据措施二(四)4）。\n相关措施原文：\n【二(四)4】…", ["二(四)4"], corpus=corpus)
-    fake = ScriptedAnswerer(events(a, "请联系：", "区自来水公司（依据措施二(四)4）。\n"))
+    a = answer("请联系：区自来水公司（依据措施二(四)4）。\n相关措施原文：\n【二(四)4】…", ["二(四)4"], corpus=corpus,
+               lead="请联系：区自来水公司（依据措施二(四)4）。")
+    fake = ScriptedAnswerer(events(a, "请联系：", "区自来水公司（依据措施二(四)4）。\n",
+                                   quoted=["相关措施原文：\n", "【二(四)4】…"]))
     steps = run(Svc(services, fake), "  我们厂要接自来水，找哪个单位？ ", [], [])
+    assert not any("相关措施原文" in s[1][-1]["content"] for s in steps)  # quoted measures show as cards only
     assert [s[0] for s in steps] == [""] * len(steps)  # the box is cleared at once
     contents = [s[1][-1]["content"] for s in steps]
     assert "rag-streaming" in contents[0] and "请联系：" in contents[1] and "区自来水公司" in contents[2]

@@ -20,7 +20,9 @@ def test_card_shows_id_section_text_and_units_and_escapes_markup(corpus):
 def test_answer_message_shows_the_answer_then_the_cards_not_the_quotes_twice(corpus):
     cites = [render.card_data(m) for m in corpus.lookup("二(四)4") + corpus.lookup("二(四)2")]
     text = "请联系：区自来水公司（依据措施二(四)4）。\n相关措施原文：\n【二(四)4】供气、供水…\n责任单位：区自来水公司"
-    html = render.answer_message({"answer": text, "citations": cites, "refused": False, "notes": ["已改为摘录式回答"]})
+    lead = "请联系：区自来水公司（依据措施二(四)4）。"  # the answer's lead, as the answerer gives it (Answer.lead)
+    html = render.answer_message({"answer": text, "lead": lead, "citations": cites, "refused": False,
+                                  "notes": ["已改为摘录式回答"]})
     assert "请联系：区自来水公司" in html and "相关措施原文" not in html
     assert "引用的措施（2 条）" in html and html.count('class="rag-card"') == 2
     assert "已改为摘录式回答" in html and "rag-refused" not in html
@@ -35,9 +37,17 @@ def test_refusal_is_a_distinct_notice():
     assert "rag-citations" not in html
 
 
-def test_streaming_message_has_a_cursor_and_hides_quotes():
-    html = render.streaming_message("请联系：区税务局。\n相关措施原文：\n【二(五)2】…")
-    assert "rag-streaming" in html and html.endswith("▌</div>") and "原文" not in html
+def test_streaming_message_has_a_cursor():
+    html = render.streaming_message("请联系：区税务局。\n")
+    assert "rag-streaming" in html and html.endswith("区税务局。▌</div>")
+
+
+def test_a_finished_answer_shows_its_lead_and_the_cards_not_the_quoted_text(services):
+    answer = services.answerer.ask("我们厂要接自来水，找哪个单位？", mode="extractive").model_dump()
+    html = render.answer_message(answer)
+    assert answer["lead"] and "相关措施原文" in answer["answer"] and "相关措施原文" not in answer["lead"]
+    assert "相关措施原文" not in html.split('<div class="rag-citations">')[0]
+    assert 'data-measure="二(四)4"' in html
 
 
 def test_notice_tree_nests_every_measure(corpus):
