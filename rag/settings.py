@@ -81,6 +81,14 @@ class AnswerSettings(BaseModel):
     max_measures: int = 3
     select_margin: float = 0.35
     max_history_turns: int = 6
+    search_depth: int = 8  # hits an answer is chosen from (a unit's whole remit: retrieval.max_top_k)
+    # what the chat model sees of the conversation (rag/answer/prompt.py): the last turns, each cut to a length
+    prompt_history_turns: int = 2
+    prompt_turn_chars: int = 600
+    # a model sentence counts as grounded in the measures when at least `guard_min_pairs` of its character pairs
+    # are compared and `guard_wording_share` of them occur in the measures' text (rag/answer/guard.py)
+    guard_min_pairs: int = 4
+    guard_wording_share: float = 0.5
 
 
 class LLMSettings(BaseModel):

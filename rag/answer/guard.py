@@ -24,8 +24,16 @@ def split_sentences(buffer: str) -> tuple[list[str], str]:
 
 
 class Guard:
-    def __init__(self, corpus: Corpus, selection: list[Measure], question: str):
+    def __init__(
+        self,
+        corpus: Corpus,
+        selection: list[Measure],
+        question: str,
+        min_pairs: int = 4,
+        wording_share: float = 0.5,
+    ):
         self.corpus = corpus
+        self.min_pairs, self.wording_share = min_pairs, wording_share
         self.ids = {m.id for m in selection}
         self.source = ("\n".join(m.text for m in selection) + "\n" + question).replace("％", "%")
         self.units = {u for m in selection for u in m.units}
@@ -55,7 +63,7 @@ class Guard:
                 self.grounded = True
         cjk = re.findall(r"[\u4e00-\u9fff]{2,}", sentence)
         pairs = [w[i : i + 2] for w in cjk for i in range(len(w) - 1)]
-        if len(pairs) >= 4 and sum(p in self._bigrams for p in pairs) / len(pairs) >= 0.5:
+        if len(pairs) >= self.min_pairs and sum(p in self._bigrams for p in pairs) / len(pairs) >= self.wording_share:
             self.grounded = True  # mostly the measure's own wording
         for surface, names in self.corpus.units.mentions(sentence):
             if surface in self.source:  # quoting the measure (电子税务局) is not naming a unit

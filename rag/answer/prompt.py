@@ -20,13 +20,18 @@ SYSTEM_EN = (
 
 
 def build_messages(
-    question: str, measures: list[Measure], history: list[dict], english: bool, max_turns: int = 2
+    question: str,
+    measures: list[Measure],
+    history: list[dict],
+    english: bool,
+    max_turns: int = 2,
+    turn_chars: int = 600,
 ) -> list[dict]:
     context = "\n".join(f"【{m.id}】{m.body}" for m in measures)
     messages = [{"role": "system", "content": SYSTEM_EN if english else SYSTEM_ZH}]
     for turn in history[-2 * max_turns :]:
         if turn.get("role") in ("user", "assistant") and turn.get("content"):
-            messages.append({"role": turn["role"], "content": str(turn["content"])[:600]})
+            messages.append({"role": turn["role"], "content": str(turn["content"])[:turn_chars]})
     label = "Measures" if english else "措施原文"
     ask = "Question" if english else "用户问题"
     messages.append({"role": "user", "content": f"{label}：\n{context}\n\n{ask}：<<<{question}>>>"})

@@ -186,7 +186,9 @@ class Answerer:
         modes a second search with the chat model's restatement when the first ranking is unsure."""
         plan = self.retriever.plan(query, doc)
         wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
-        result = self.retriever.search(plan, top_k=self.settings.retrieval.max_top_k if wide else 8, doc=doc)
+        result = self.retriever.search(
+            plan, top_k=self.settings.retrieval.max_top_k if wide else self.settings.answer.search_depth, doc=doc
+        )
         verdict = self.scope.judge(result)
         hits, rewritten = result.hits, None
         cfg = self.settings.answer
@@ -201,7 +203,9 @@ class Answerer:
         ):
             rewritten = self.rewriter.rewrite(query)
             if rewritten:
-                second = self.retriever.search(self.retriever.plan(f"{query} {rewritten}", doc), top_k=8, doc=doc)
+                second = self.retriever.search(
+                    self.retriever.plan(f"{query} {rewritten}", doc), top_k=cfg.search_depth, doc=doc
+                )
                 hits = second.hits or hits
         return Context(plan, hits, verdict, rewritten)
 
@@ -222,12 +226,15 @@ class Answerer:
         cfg = self.settings.llm
         preface = opening + fallback.lead + "\n"
         yield from self._emit(preface)
-        guard = Guard(self.corpus, chosen, question)
+        answer_cfg = self.settings.answer
+        guard = Guard(self.corpus, chosen, question, answer_cfg.guard_min_pairs, answer_cfg.guard_wording_share)
         held: list[str] = []  # sentences withheld until the model shows it is answering from the measures
         body, buffer, problems = "", "", []
         try:
             pieces = self.chat.stream(
-                build_messages(question, chosen, history, english),
+                build_messages(
+                    question, chosen, history, english, answer_cfg.prompt_history_turns, answer_cfg.prompt_turn_chars
+                ),
                 max_tokens=cfg.max_tokens,
                 temperature=cfg.temperature,
                 timeout_s=cfg.timeout_s,
