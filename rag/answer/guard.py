@@ -46,6 +46,8 @@ class Guard:
     def check(self, sentence: str) -> list[str]:
         problems = []
         for ref in find_refs(sentence):
+            if ref.part is None and not any(m.id in self.ids for m in self.corpus.resolve(ref)):
+                continue  # 第四十二条 alone: a law's article as likely as a measure; only a selected one counts
             # 二(四)4 as written, or what the corpus reads it as (二.4 is item 二4 where parts have no sections)
             named = [ref.canonical] if ref.canonical in self.ids else [m.id for m in self.corpus.resolve(ref)]
             if not named or any(mid not in self.ids for mid in named):

@@ -44,8 +44,11 @@ def link_validity(docs: list[Document], corpus_dir: Path) -> list[Document]:
             (d for d in out if d is not old and any(_same_title(t, s) for t in titles for s in d.validity.supersedes)),
             None,
         )
-        if newer:
-            out[i] = dataclasses.replace(old, validity=dataclasses.replace(old.validity, superseded_by=newer.id))
+        if newer:  # replaced from the day the repealing notice takes effect
+            replaced = dataclasses.replace(
+                old.validity, superseded_by=newer.id, superseded_from=newer.validity.effective_from
+            )
+            out[i] = dataclasses.replace(old, validity=replaced)
     return out
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_CN_COUNT = "[0-9一二两三四五六七八九十百]+"
+_CN_COUNT = "(?:[0-9一二两三四五六七八九十百]+|半)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 每季度最后一个月15日前 · 每月10日前 · 每年3月底前 · 每年……不超过2次
     (
@@ -28,14 +28,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末|中旬|上旬|下旬)?|底|末|年底|上半年|下半年|第[一二三四]季度)?"
+            r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末|中旬|上旬|下旬)?|底|末|年底|上半年|下半年"
+            r"|第?[一二三四1-4]季度(?:末|底)?)?"
             r"(?:前|之前|以前)"
         ),
     ),
-    # 年内 · 年底前 · 6月底前 (the notice's year)
-    ("date", re.compile(r"(?<![\d年])(?:\d{1,2}月(?:\d{1,2}日|底|末)?(?:前|之前|以前)|年底前|年内)")),
-    # 一个月内 · 5个工作日内 · 30日内 · 3天内 · 两年内 · 24小时内
-    ("duration", re.compile(rf"{_CN_COUNT}(?:个)?(?:工作日|自然日|日|天|周|个月|月|季度|年|小时)(?:之内|以内|内)")),
+    # 一个月内 · 5个工作日内 · 30日内 · 3天内 · 两年内 · 24小时内 · 半个月内 (before 年内: 两年内 is a duration)
+    (
+        "duration",
+        re.compile(rf"{_CN_COUNT}(?:个)?(?:工作日|自然日|日|天|周|个月|月|季度|年|小时|分钟)(?:之内|以内|内)"),
+    ),
+    # 年内 · 年底前 · 6月底前 (the notice's year) · 次年6月前 (the year after)
+    (
+        "date",
+        re.compile(
+            r"(?<![\d一二两三四五六七八九十百半])(?:(?:次年|明年|当年|今年)?\d{1,2}月(?:\d{1,2}日|底|末)?(?:前|之前|以前)"
+            r"|(?:次年|明年|当年|今年)?年?底前|今年内|年内)"
+        ),
+    ),
 ]
 
 
@@ -55,10 +65,14 @@ def _month_end(year: int, month: int) -> date:
 
 def _resolve(text: str, year: int | None) -> date | None:
     """The last day a dated limit allows; None where the text does not fix it."""
+    if text in ("年内", "今年内", "当年内"):
+        return date(year, 12, 31) if year is not None else None
+    later = text.startswith(("次年", "明年"))  # the year after the notice's
+    text = re.sub(r"^(?:次年|明年|当年|今年)", "", text)
     m = re.match(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})日)?(.*)$", text)
     if not m:
         return None
-    y = int(m.group(1)) if m.group(1) else year
+    y = int(m.group(1)) if m.group(1) else (year + 1 if later and year is not None else year)
     month, day, rest = m.group(2), m.group(3), m.group(4)
     if y is None:
         return None
@@ -79,9 +93,10 @@ def _resolve(text: str, year: int | None) -> date | None:
             return date(y, 6, 30)
         if rest.startswith("下半年"):
             return date(y, 12, 31)
-        quarter = re.match(r"第([一二三四])季度", rest)
+        quarter = re.match(r"第?([一二三四1-4])季度", rest)
         if quarter:
-            return _month_end(y, "一二三四".index(quarter.group(1)) * 3 + 3)
+            q = quarter.group(1)
+            return _month_end(y, ("一二三四".index(q) if q in "一二三四" else int(q) - 1) * 3 + 3)
         return date(y, 1, 1) - timedelta(days=1)  # 2025年前: before 2025 begins
     except ValueError:  # 2月30日: keep the text, fix no date
         return None

@@ -98,6 +98,7 @@ _PATTERNS = [
 _PART_ITEM = re.compile(
     rf"(?:^|(?<=[\s，,。；;：:、（(【\[“\"])|(?<=措施)|(?<=条款))({CN_NUM})(\d{{1,3}})(?![\d.．%A-Za-z]|[个月日年号倍次家万亿元])"
 )
+_PART_THEN_ITEM = re.compile(rf"第\s*({NUM})\s*(?:部分|大项|章|篇)\s*[、，,]?\s*第\s*({NUM})\s*条")
 _ITEM_ONLY = re.compile(rf"第\s*(\d+|{CN_NUM})\s*条")  # 第4条: placed by the corpus when unique
 
 
@@ -105,6 +106,13 @@ def find_refs(text: str) -> list[MeasureRef]:
     """Every measure reference written in the text, in order of appearance, without repeats."""
     found: list[tuple[int, MeasureRef]] = []
     taken: list[tuple[int, int]] = []
+    for m in _PART_THEN_ITEM.finditer(text):  # 第二部分第3条: an item of a part without sections, not section (三)
+        try:
+            ref = MeasureRef(cn_to_int(m.group(1)), None, cn_to_int(m.group(2)))
+        except (KeyError, ValueError):
+            continue
+        taken.append(m.span())
+        found.append((m.start(), ref))
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             span = m.span()

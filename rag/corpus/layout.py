@@ -15,13 +15,17 @@ SUBITEM_RE = re.compile(r"^(?:[(（]\d+[)）]|[①②③④⑤⑥⑦⑧⑨⑩])\
 DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # 本措施自2023年8月1日起施行… · 本方案自印发之日起实施 · 有效期至… · 本办法由区发改委负责解释 · 原《…》同时废止 · 附件：
 # 本措施自…起施行 · 本任务清单自印发之日起施行 · 本办法有效期至… · 本意见由区发改委负责解释 · 原《…》同时废止 · 附件：
-# The opening 本… names the document by whatever it calls itself (措施, 方案, 任务清单…), so any name will do.
+# The line must speak of the document itself: 本 and a name ending in a document word (本措施, 本实施方案,
+# 本任务清单), so that a measure such as 本区企业自2023年1月1日起实施告知承诺制 or 本区核发的许可证有效期… is
+# not mistaken for one; a bare 自…起施行 counts only as a whole line.
+_DOC_WORD = r"(?:措施|办法|方案|通知|意见|规定|细则|政策|计划|要点|规则|清单|决定|公告|条例|纲要|指引|文件)"
 CLOSING_RE = re.compile(
-    r"^(?:本[\u4e00-\u9fff]{1,15}?(?:自[^。]{0,20}?起[^。]{0,6}?(?:施行|实施|执行|生效)|有效期|由[^。]{1,30}?负责解释|解释权)"
-    r"|自[^。]{0,20}?起(?:施行|实施|执行|生效)|有效期(?:至|为|[0-9一二两三四五]+年)"
-    r"|(?:原|同时)《.+》.*(?:废止|停止执行)|附件\s*[:：\d一二三四五])"
+    rf"^(?:本[\u4e00-\u9fff]{{0,10}}?{_DOC_WORD}[，,]?"
+    r"(?:自[^。]{0,20}?起[^。]{0,6}?(?:施行|实施|执行|生效)|有效期|由[^。]{1,30}?负责解释|解释权)"
+    r"|自[^。，,]{0,20}?起(?:施行|实施|执行|生效)[。.]?$|有效期(?:至|为|[0-9一二两三四五]+年)"
+    r"|(?:原|同时)《.+》.*(?:废止|停止执行)|附件\s*[0-9一二三四五]*\s*[:：]|附件$)"
 )
-ATTACHMENTS_RE = re.compile(r"^附件\s*[:：\d一二三四五]")
+ATTACHMENTS_RE = re.compile(r"^附件\s*[0-9一二三四五]*\s*[:：]|^附件$")
 
 
 def is_closing(line: str) -> bool:

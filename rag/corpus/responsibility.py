@@ -15,6 +15,7 @@ from dataclasses import dataclass
 _OPENERS, _CLOSERS = "(（〔", ")）〕"
 # 责任单位：, 牵头部门:, 配合单位： — the label of a role-list; 主办/协办 are the older words for lead/cooperating
 _LABEL = re.compile(r"^(牵头|主办|责任|承办|配合|协办|协同|参与)?(?:单位|部门)\s*[:：]\s*")
+_LABEL_BREAK = re.compile(r"[，,](?=\s*(?:牵头|主办|责任|承办|配合|协办|协同|参与)?(?:单位|部门)\s*[:：])")
 _LABEL_ROLE = {
     None: "responsible",
     "牵头": "lead",
@@ -99,7 +100,9 @@ def parse_roles(clause: str) -> tuple[Roles, bool]:
     and the unmarked units before it (区A、区B牵头，区C配合). Units with no role word are responsible."""
     found: dict[str, list[str]] = {role: [] for role in ROLE_NAMES}
     open_list = False
-    for segment in _split_depth0(clause, "；;"):
+    # 牵头单位：A；配合单位：B — or the same with a comma before the next label
+    segments = [part for seg in _split_depth0(clause, "；;") for part in _LABEL_BREAK.split(seg) if part.strip()]
+    for segment in segments:
         label = _LABEL.match(segment)
         if label:
             listed, more = split_units(segment[label.end() :])

@@ -25,10 +25,11 @@ class Validity:
     effective_until: date | None = None
     superseded_by: str | None = None  # the document id (or title) that replaced this one
     supersedes: tuple[str, ...] = ()  # titles this notice repeals (原《…》同时废止)
+    superseded_from: date | None = None  # when the replacing notice takes effect; None: already replaced
 
     def status(self, today: date) -> str:
         """in_force | expired | superseded | not_yet"""
-        if self.superseded_by:
+        if self.superseded_by and (self.superseded_from is None or self.superseded_from <= today):
             return "superseded"
         if self.effective_until and self.effective_until < today:
             return "expired"
@@ -41,6 +42,7 @@ class Validity:
             "effective_from": _iso(self.effective_from),
             "effective_until": _iso(self.effective_until),
             "superseded_by": self.superseded_by,
+            "superseded_from": _iso(self.superseded_from),
             "supersedes": list(self.supersedes),
         }
         if today is not None:

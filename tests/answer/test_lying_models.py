@@ -64,3 +64,12 @@ def test_refusal_is_decided_before_the_model(answerer_with):
     chat = ScriptedChat("个人所得税税率是3%到45%。")
     _, _, answer = run(answerer_with(chat), question="个人所得税税率是多少？")
     assert answer.refused and chat.calls == [] and "45%" not in answer.answer
+
+
+def test_a_law_article_cited_by_number_is_not_a_measure_citation(services):
+    from rag.answer.guard import Guard
+
+    m = services.corpus.lookup("二(四)4")[0]
+    guard = Guard(services.corpus, [m], "接水找谁")
+    assert guard.check("依据《中华人民共和国行政许可法》第四十二条，应当依法办理。") == []
+    assert guard.check("根据【三(一)2】，请办理。")  # a measure that was not selected is still caught

@@ -144,3 +144,40 @@ def test_notices_written_by_someone_who_had_not_read_the_parser():
         v = doc.validity
         assert (v.effective_from and v.effective_from.isoformat(), v.effective_until and v.effective_until.isoformat(),
                 v.superseded_by) == (want["effective_from"], want["effective_until"], want["superseded_by"]), doc_id
+
+
+# Found by a review of the parser with adversarial notices
+
+@pytest.mark.parametrize("text, ids", [
+    ("一、总则\n1.推进改革。\n2.本区核发的食品经营许可证有效期统一延长至5年。\n", ["一1", "一2"]),
+    ("一、总则\n1.推进政务服务改革。\n2.本区企业自2023年1月1日起实施告知承诺制。\n3.推进其他。\n", ["一1", "一2", "一3"]),
+    ("一、总则\n1.推进改革。\n2.自2024年1月1日起实施新的收费标准，企业可申请减免。\n", ["一1", "一2"]),
+    ("一、总则\n1.推进改革。\n2.附件1所列事项实行告知承诺制。\n", ["一1", "一2"]),
+])
+def test_a_measure_that_starts_like_a_closing_line_stays_a_measure(text, ids):
+    assert [m.id for m in parse_notice(text, "t").measures] == ids
+
+
+def test_role_labels_separated_by_a_comma():
+    doc = parse_notice("一、总则\n1.甲。（牵头单位：区发改委，配合单位：区财政局、区经委）\n", "t")
+    m = doc.measures[0]
+    assert (m.roles.lead, m.roles.cooperating) == (("区发改委",), ("区财政局", "区经委"))
+
+
+@pytest.mark.parametrize("text, written, kind", [
+    ("新引进人才两年内享受租房补贴", "两年内", "duration"),
+    ("次年6月前完成", "次年6月前", "date"),
+    ("2022年一季度前完成", "2022年一季度前", "date"),
+    ("半个月内办结", "半个月内", "duration"),
+])
+def test_deadlines_kept_as_written(text, written, kind):
+    from rag.corpus.deadlines import find_deadlines
+
+    assert [(d.text, d.kind) for d in find_deadlines(text, 2021)] == [(written, kind)]
+
+
+def test_a_notice_is_superseded_only_once_its_successor_takes_effect():
+    corpus = Corpus.load(OTHERS)
+    old = corpus.document("linjiang-2021-3").validity
+    assert old.superseded_by == "linjiang-2023-5"
+    assert old.status(date(2023, 7, 25)) == "in_force" and old.status(date(2023, 8, 1)) == "superseded"

@@ -98,6 +98,18 @@ def test_unit_directory_lists_every_measure_of_the_tax_bureau(page, corpus):
     assert draft.startswith("关于“区税务局负责的事项”") and draft.count("责任单位：") == n
 
 
+def test_deadline_view_lists_time_limits_and_filters_by_date(page, corpus):
+    open_lookup(page, "时限")
+    rows = page.locator("#rag-deadlines tbody tr")
+    rows.first.wait_for()
+    expected = sum(1 for m in corpus.measures if m.deadlines)
+    assert rows.count() == expected and "每季度最后一个月15日前" in page.inner_text("#rag-deadlines")
+    page.fill("#rag-due-before textarea, #rag-due-before input", "2021-06-30")
+    page.wait_for_function("() => document.querySelectorAll('#rag-deadlines tbody tr').length === 1")
+    shot(page, "07-deadlines")
+    assert "2021年6月前" in page.inner_text("#rag-deadlines")
+
+
 def test_search_as_you_type_and_copy_a_ready_reply(page, browser_context, live_server):
     browser_context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     open_lookup(page, "搜索")
