@@ -9,10 +9,11 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from rag import __version__
-from rag.api import admin, ask, deadlines, errors, measures, search, units
+from rag.api import admin, ask, deadlines, errors, feedback, measures, search, units
 from rag.api.api_keys import ApiKeys
 from rag.api.ratelimit import AskRateLimit
 from rag.mcp_server.http import McpEndpoint
+from rag.openai_compat.router import router as openai_router
 from rag.services import Services, get_services
 
 log = logging.getLogger(__name__)
@@ -57,12 +58,8 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
             "search_workers": getattr(svc.searcher, "running", 0),
         }
 
-    for module in (search, ask, measures, deadlines, units, admin):
+    for module in (search, ask, measures, deadlines, units, admin, feedback):
         app.include_router(module.router)
-    from rag.feedback.router import router as feedback_router
-    from rag.openai_compat.router import router as openai_router
-
-    app.include_router(feedback_router)
     app.include_router(openai_router)
     if mcp is not None:
         app.router.routes.append(Route("/mcp", mcp, methods=["GET", "POST", "DELETE"]))
