@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import AfterValidator, BaseModel, Field
 
 from rag.api.deps import services
-from rag.api.fields import Text, clean_text
+from rag.api.fields import VISIBLE, Text, clean_text
 from rag.feedback.store import MAX_COMMENT_CHARS, Feedback, FeedbackStore, open_store
 from rag.services import Services
 
@@ -29,9 +29,12 @@ class CitationIn(BaseModel):
 
 class FeedbackRequest(BaseModel):
     question: Text = Field(..., description="the question as asked")
-    answer: Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(clean_text)] = Field(
-        ..., description="the answer as shown"
-    )
+    # the schema says what clean_text enforces: at least one visible character (a fuzzer found the gap)
+    answer: Annotated[
+        str,
+        Field(min_length=1, max_length=20000, json_schema_extra={"pattern": VISIBLE.pattern}),
+        AfterValidator(clean_text),
+    ] = Field(..., description="the answer as shown, with at least one visible character")
     citations: list[CitationIn] = Field(default_factory=list, max_length=50, description="the citations of the answer")
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS, description="optional, what was good or wrong")
