@@ -90,7 +90,9 @@ class Answerer:
             )
             return
 
-        listed = self._deadline_listing(query, doc, english)
+        # a question that asks for time-limited tasks is planned once here; the search below reuses the plan
+        planned = self.retriever.plan(query, doc) if deadlines.asks_deadlines(query) else None
+        listed = self._deadline_listing(planned, query, doc, english) if planned is not None else None
         if listed is not None:
             text, measures = listed
             warnings = self._warnings(measures, english)
@@ -111,7 +113,7 @@ class Answerer:
             )
             return
 
-        context = self.context(query, mode, doc, english)
+        context = self.context(query, mode, doc, english, plan=planned)
         hits, verdict, plan = context.hits, context.verdict, context.plan
         if context.rewritten:
             notes.append(f"检索时参考了对话模型的改写：{context.rewritten}")
@@ -181,10 +183,18 @@ class Answerer:
             )
         )
 
-    def context(self, query: str, mode: str = "auto", doc: str | None = None, english: bool = False) -> Context:
+    def context(
+        self,
+        query: str,
+        mode: str = "auto",
+        doc: str | None = None,
+        english: bool = False,
+        plan: QueryPlan | None = None,
+    ) -> Context:
         """What an answer rests on: the search, the scope verdict on the question as asked, and in llm/auto
-        modes a second search with the chat model's restatement when the first ranking is unsure."""
-        plan = self.retriever.plan(query, doc)
+        modes a second search with the chat model's restatement when the first ranking is unsure. A caller
+        that has planned the query already passes the plan."""
+        plan = plan or self.retriever.plan(query, doc)
         wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
         result = self.retriever.search(
             plan, top_k=self.settings.retrieval.max_top_k if wide else self.settings.answer.search_depth, doc=doc
@@ -291,13 +301,12 @@ class Answerer:
             [m.doc for m in measures], self.settings.current_date(), self.documents, english=english
         )
 
-    def _deadline_listing(self, query: str, doc: str | None, english: bool) -> tuple[str, list[Measure]] | None:
+    def _deadline_listing(
+        self, plan: QueryPlan, query: str, doc: str | None, english: bool
+    ) -> tuple[str, list[Measure]] | None:
         """A unit's time-limited tasks, or every task due by a date the question names, from the deadline
-        data; None when the question is not such a listing (a question about one measure's time limit is
+        data; None when the question names a measure instead (a question about one measure's time limit is
         answered by search, which quotes the measure)."""
-        if not deadlines.asks_deadlines(query):
-            return None
-        plan = self.retriever.plan(query, doc)
         if plan.referenced:
             return None
         asked = find_deadlines(query)

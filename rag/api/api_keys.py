@@ -11,7 +11,7 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.api.error_body import error_bytes
+from rag.api.error_body import send_error
 
 PROTECTED = ("/v1/", "/mcp")
 
@@ -42,16 +42,4 @@ class ApiKeys:
             if "authorization" not in headers
             else "wrong API key"
         )
-        payload = error_bytes(scope["path"], 401, detail)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"www-authenticate", b"Bearer"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        await send_error(send, scope["path"], 401, detail, [(b"www-authenticate", b"Bearer")])

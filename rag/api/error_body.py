@@ -6,6 +6,7 @@ the exception handlers all build it here, so one request path always gets one sh
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
 OPENAI_PREFIX = "/v1/"
 
@@ -39,3 +40,17 @@ def error_body(
 def error_bytes(path: str, status: int, detail: str) -> bytes:
     """The body for ASGI middleware that answers before any route runs."""
     return json.dumps(error_body(path, status, detail), ensure_ascii=False).encode("utf-8")
+
+
+async def send_error(
+    send: Callable[[dict], Awaitable[None]],
+    path: str,
+    status: int,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer from ASGI middleware (body guard, rate limit, key check): the error body, with any extra headers."""
+    payload = error_bytes(path, status, detail)
+    head = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), *(headers or [])]
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": payload})

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.api.error_body import error_bytes
+from rag.api.error_body import send_error
 
 LIMITED_PATHS = ("/api/ask", "/api/ask/stream", "/v1/chat/completions")
 
@@ -82,18 +82,5 @@ class AskRateLimit:
             await self.app(scope, receive, send)
             return
         retry = max(1, math.ceil(wait))
-        payload = error_bytes(
-            scope["path"], 429, f"too many questions from {client}: at most {self.rate} a minute; retry in {retry} s"
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"retry-after", str(retry).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        detail = f"too many questions from {client}: at most {self.rate} a minute; retry in {retry} s"
+        await send_error(send, scope["path"], 429, detail, [(b"retry-after", str(retry).encode())])

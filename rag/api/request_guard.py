@@ -14,7 +14,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag.api.error_body import error_bytes
+from rag.api.error_body import send_error
 from rag.api.fields import MAX_BODY_BYTES
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -120,9 +120,6 @@ class RequestGuard:
 
 
 async def _reject(send: Send, path: str, status: int, detail: str) -> None:
-    payload = error_bytes(path, status, detail)
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    if status in (408, 413):  # the rest of the body may still be on the wire: do not read it as a next request
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
+    # on 408 and 413 the rest of the body may still be on the wire: do not read it as a next request
+    close = [(b"connection", b"close")] if status in (408, 413) else []
+    await send_error(send, path, status, detail, close)

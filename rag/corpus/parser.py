@@ -22,7 +22,7 @@ from rag.corpus.deadlines import find_deadlines
 from rag.corpus.ids import cn_to_int
 from rag.corpus.layout import ATTACHMENTS_RE, DATE_LINE_RE, ITEM_RE, PART_RE, SECTION_RE, SUBITEM_RE, is_closing
 from rag.corpus.model import Document, Header, Measure
-from rag.corpus.responsibility import parse_roles, split_responsibility
+from rag.corpus.responsibility import Roles, parse_roles, split_responsibility
 from rag.corpus.validity import from_closing, parse_date
 
 _HEADER_KEYS = {"名称": "title", "文号": "doc_number", "发文日期": "date", "发布机构": "publisher"}
@@ -99,6 +99,10 @@ class _Draft:
     item: int | None
     lines: list[tuple[int, str]]
     where: str  # how an error names it: item 3 in section (一)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line for _, line in self.lines)
 
 
 @dataclass
@@ -245,9 +249,8 @@ class _Body:
         self._close_part()
 
 
-def _measure(draft: _Draft, doc_id: str, clause: str | None, year: int | None) -> Measure:
-    text = "\n".join(line for _, line in draft.lines)
-    roles, open_list = parse_roles(clause) if clause else (parse_roles("")[0], False)
+def _measure(draft: _Draft, text: str, doc_id: str, clause: str | None, year: int | None) -> Measure:
+    roles, open_list = parse_roles(clause) if clause else (Roles(), False)
     part, section = draft.part, draft.section
     measure = Measure(
         doc_id,
@@ -266,11 +269,6 @@ def _measure(draft: _Draft, doc_id: str, clause: str | None, year: int | None) -
     return dataclasses.replace(measure, deadlines=find_deadlines(measure.body, year))
 
 
-def _issue_year(header: Header) -> int | None:
-    issued = parse_date(header.date) or parse_date(header.signed_date)
-    return issued.year if issued else None
-
-
 def parse_notice(text: str, doc_id: str, source: str = "<text>") -> Document:
     lines = [(n, line.strip()) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
@@ -285,7 +283,8 @@ def parse_notice(text: str, doc_id: str, source: str = "<text>") -> Document:
         body.feed(n, line)
     body.finish()
 
-    clauses = [split_responsibility("\n".join(line for _, line in d.lines))[1] for d in body.drafts]
+    texts = [d.text for d in body.drafts]
+    clauses = [split_responsibility(t)[1] for t in texts]
     if any(c is not None for c in clauses):  # a notice that names units names them for every measure
         for draft, clause in zip(body.drafts, clauses, strict=False):
             if clause is None:
@@ -297,9 +296,9 @@ def parse_notice(text: str, doc_id: str, source: str = "<text>") -> Document:
                 raise NoticeFormatError(
                     source, draft.lines[-1][0] if draft.item is None else draft.lines[0][0], problem
                 )
-    year = _issue_year(header)
-    measures = tuple(_measure(d, doc_id, c, year) for d, c in zip(body.drafts, clauses, strict=False))
     issued = parse_date(header.date) or parse_date(header.signed_date)
+    year = issued.year if issued else None  # dates 年底前, 年内
+    measures = tuple(_measure(d, t, doc_id, c, year) for d, t, c in zip(body.drafts, texts, clauses, strict=True))
     return Document(
         doc_id,
         header,

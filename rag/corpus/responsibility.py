@@ -105,9 +105,7 @@ def parse_roles(clause: str) -> tuple[Roles, bool]:
     for segment in segments:
         label = _LABEL.match(segment)
         if label:
-            listed, more = split_units(segment[label.end() :])
-            found[_LABEL_ROLE[label.group(1)]] += listed
-            open_list |= more
+            found[_LABEL_ROLE[label.group(1)]] += _split_depth0(segment[label.end() :], "、，,")
             continue
         pending: list[str] = []
         for token in _split_depth0(segment, "、，,"):
