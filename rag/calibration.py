@@ -2,8 +2,10 @@
 
 - Scope (rag/answer/scope.py): in-scope questions are every answerable question of the files; out-of-scope
   ones are those of category out_of_scope. Header questions (文号, 发文日期) and follow-ups are left out: the
-  answer pipeline settles them before scope is judged. The threshold is chosen on cross-validated
-  probabilities, so the refusal rate it promises is not measured on the questions it was fitted on.
+  answer pipeline settles them before scope is judged. Two models are fitted: one on corpus evidence alone,
+  one that adds how near each question comes to the other labelled questions (rag/answer/question_bank.py),
+  which is stored beside it. The threshold is chosen on probabilities cross-validated by writer, so the
+  refusal rate it promises is measured on writers the fit never saw.
 - Remit (rag/retrieval/remit.py): questions that name a unit; positive when their category is unit_inverse.
 
 Both print what cross-validation measured; the same figures go into the model file's `info`.
@@ -18,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.header import header_field
+from rag.answer.question_bank import DEFAULT_BANK, QuestionBank
+from rag.answer.scope import BANK_FEATURES, DEFAULT_BANK_MODEL, FEATURES, ScopeJudge
 from rag.answer.scope import DEFAULT_MODEL as SCOPE_MODEL
-from rag.answer.scope import FEATURES, ScopeJudge
 from rag.classifiers import BoostedTrees, Classifier, LogisticModel
 from rag.evaluation.dataset import Question, load_dataset
 from rag.retrieval.hybrid import HybridRetriever
@@ -44,14 +47,28 @@ def labelled(paths: list[Path]) -> list[Question]:
     return questions
 
 
-def _cv_probabilities(fit, x: np.ndarray, y: np.ndarray, repeats: int = 1) -> np.ndarray:
-    """Each question's probability from a model fitted without it (k folds), averaged over `repeats` splits."""
-    from sklearn.model_selection import StratifiedKFold
+def writer(q: Question) -> str:
+    """Who wrote a question, by its id's prefix (w3-017 → w3): cross-validation holds out whole writers,
+    because what matters is how the decision does on people whose wording it has never seen."""
+    return q.id.rsplit("-", 1)[0] if "-" in q.id else "_"
 
+
+def _folds(y: np.ndarray, groups: np.ndarray, seed: int):
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    n = min(FOLDS, len(set(groups.tolist())))
+    if n >= 2:
+        return StratifiedGroupKFold(n_splits=n, shuffle=True, random_state=seed).split(y, y, groups)
+    return StratifiedKFold(n_splits=min(FOLDS, int(min(np.bincount(y)))), shuffle=True, random_state=seed).split(y, y)
+
+
+def _cv_probabilities(fit, x: np.ndarray, y: np.ndarray, repeats: int = 1, groups: np.ndarray | None = None):
+    """Each question's probability from a model fitted without it (k folds, whole writers held out where
+    `groups` names them), averaged over `repeats` splits."""
     out = np.zeros(len(y))
+    g = groups if groups is not None else np.zeros(len(y), dtype=int)
     for seed in range(repeats):
-        folds = StratifiedKFold(n_splits=min(FOLDS, int(min(np.bincount(y)))), shuffle=True, random_state=seed)
-        for train, test in folds.split(x, y):
+        for train, test in _folds(y, g, seed):
             out[test] += fit(x[train], y[train]).probabilities(x[test])
     return out / repeats
 
@@ -63,10 +80,18 @@ def _threshold(p_yes: np.ndarray, max_false_no: float) -> float:
     return float(ranked[allowed]) if len(ranked) else 0.5
 
 
-def fit_scope(
-    retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question], max_false_refusal: float
-) -> Fitted:
-    rows, labels, categories = [], [], []
+@dataclass
+class _ScopeRows:
+    x: np.ndarray  # corpus-evidence features
+    y: np.ndarray  # 1: answerable
+    vectors: np.ndarray  # question vectors
+    docs: np.ndarray  # the document of an answerable question's gold measures
+    groups: np.ndarray  # writers
+    categories: list[str]
+
+
+def scope_rows(retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question]) -> _ScopeRows:
+    rows, labels, vectors, docs, groups, categories = [], [], [], [], [], []
     for q in questions:
         if header_field(q.question):
             continue
@@ -75,16 +100,48 @@ def fit_scope(
             continue  # structure or a hard fact decides these; the model never sees them at run time either
         rows.append(judge.features(result)[0])
         labels.append(int(q.answerable))
+        query = result.evidence.query
+        vectors.append(query if query is not None else retriever.embedder.embed_query(result.plan.text))
+        gold = [m for g in q.gold_ids for m in retriever.corpus.lookup(g)]
+        docs.append(gold[0].doc if gold and q.answerable else "")
+        groups.append(writer(q))
         categories.append(q.category)
-    x, y = np.asarray(rows, dtype=np.float64), np.asarray(labels)
-    cv = _cv_probabilities(lambda xs, ys: BoostedTrees.fit(FEATURES, xs, ys), x, y, repeats=3)
+    return _ScopeRows(
+        np.asarray(rows, dtype=np.float64),
+        np.asarray(labels),
+        np.asarray(vectors, dtype=np.float32),
+        np.asarray(docs),
+        np.asarray(groups),
+        categories,
+    )
+
+
+def _bank(r: _ScopeRows, keep: np.ndarray, embedding_model: str) -> QuestionBank:
+    return QuestionBank(r.vectors[keep], r.y[keep] == 1, r.docs[keep], embedding_model)
+
+
+def bank_features(r: _ScopeRows, embedding_model: str) -> np.ndarray:
+    """Each question's bank similarities, from a bank without its writer's questions: at run time the bank
+    holds no question by the person asking."""
+    out = np.zeros((len(r.y), 2))
+    for g in sorted(set(r.groups.tolist())):
+        own = r.groups == g
+        bank = _bank(r, ~own, embedding_model)
+        out[own] = [bank.similarity(v) for v in r.vectors[own]]
+    return out
+
+
+def _fit_trees(features: list[str], x, y, groups, categories, max_false_refusal: float) -> Fitted:
+    cv = _cv_probabilities(lambda xs, ys: BoostedTrees.fit(features, xs, ys), x, y, repeats=3, groups=groups)
     threshold = _threshold(cv[y == 1], max_false_refusal)
-    model = BoostedTrees.fit(FEATURES, x, y)
+    model = BoostedTrees.fit(features, x, y)
     model.threshold = threshold
     report = {
         "questions": int(len(y)),
         "answerable": int(y.sum()),
         "out_of_scope": int((y == 0).sum()),
+        "writers": len(set(groups.tolist())),
+        "cv": "by writer: each question scored by a model fitted without its writer's questions",
         "cv_answerable_refused": float(np.mean(cv[y == 1] < threshold)),
         "cv_out_of_scope_refused": float(np.mean(cv[y == 0] < threshold)),
         "cv_auc": _auc(cv, y),
@@ -96,6 +153,18 @@ def fit_scope(
     }
     model.info = report
     return Fitted(model, report)
+
+
+def fit_scope(
+    retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question], max_false_refusal: float
+) -> tuple[Fitted, Fitted, QuestionBank]:
+    """The corpus-evidence model, the model that adds the question bank, and the bank itself."""
+    r = scope_rows(retriever, judge, questions)
+    name = retriever.embedder.name
+    base = _fit_trees(FEATURES, r.x, r.y, r.groups, r.categories, max_false_refusal)
+    with_bank = np.hstack([r.x, bank_features(r, name)])
+    banked = _fit_trees(BANK_FEATURES, with_bank, r.y, r.groups, r.categories, max_false_refusal)
+    return base, banked, _bank(r, np.ones(len(r.y), dtype=bool), name)
 
 
 def fit_remit(retriever: HybridRetriever, questions: list[Question], c: float = 0.5) -> Fitted:
@@ -139,6 +208,9 @@ def calibrate(
     remit.model.save(remit_out or REMIT_MODEL)
     retriever.remit = RemitIntent(retriever.embedder, remit.model)  # the scope fit sees questions as serving plans them
     judge = ScopeJudge(services.corpus, set(retriever.pinyin.idf), None, lexicon=retriever.lexicon)
-    scope = fit_scope(retriever, judge, questions, max_false_refusal)
-    scope.model.save(scope_out or SCOPE_MODEL)
-    return {"remit": remit.report, "scope": scope.report}
+    scope, banked, bank = fit_scope(retriever, judge, questions, max_false_refusal)
+    scope_out = scope_out or SCOPE_MODEL
+    scope.model.save(scope_out)
+    banked.model.save(scope_out.with_name(DEFAULT_BANK_MODEL.name))
+    bank.save(scope_out.with_name(DEFAULT_BANK.name))
+    return {"remit": remit.report, "scope": scope.report, "scope_with_question_bank": banked.report}

@@ -20,3 +20,7 @@ def test_calibrate_writes_models_that_load(tmp_path, services):
                                  answer={"scope_model": str(tmp_path / "scope.json")},
                                  retrieval={"remit_model": str(tmp_path / "remit.json")}))
     assert svc.answerer.scope.model.info == scope.info
+    # the bank of labelled questions and the model fitted with it are written beside the scope model
+    assert (tmp_path / "scope_model_bank.json").is_file() and (tmp_path / "scope_questions.npz").is_file()
+    assert report["scope_with_question_bank"]["writers"] >= 2
+    assert svc.answerer.scope.bank is not None and len(svc.answerer.scope.bank) == report["scope"]["questions"]

@@ -9,8 +9,11 @@ Every feature is relative to the loaded notices, so a second notice needs no cod
 - how far the best dense score stands out from the rest of the ranking and from a fixed background sample,
   and the score itself;
 - agreement between the dense and keyword rankings, and the keyword and pinyin scores.
-Boosted decision trees (`rag calibrate`, stored in rag/data/scope_model.json) weigh them; the threshold is
-chosen on cross-validated probabilities so that about 1% of answerable questions are refused.
+- how close the question comes to labelled questions the loaded notices answer, and to labelled questions
+  no notice answers (rag/answer/question_bank.py), where the loaded notices have labelled questions.
+Boosted decision trees (`rag calibrate`, stored in rag/data/scope_model_bank.json, and scope_model.json for
+notices without labelled questions) weigh them; the threshold is chosen on probabilities cross-validated
+by writer, so that about 1% of answerable questions by a writer the fit never saw are refused.
 Rules settle what is certain before the model: a measure id or a unit's whole remit puts a question in
 scope; a year after the newest notice, or a place (by CC-CEDICT) that no notice mentions, puts it out.
 """
@@ -25,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.question_bank import DEFAULT_BANK, QuestionBank
 from rag.classifiers import Classifier, load_classifier
 from rag.corpus.collection import Corpus
 from rag.language.dictionary import Lexicon
@@ -35,6 +39,7 @@ from rag.retrieval.tokenize import pinyin_tokens
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "scope_model.json"
+DEFAULT_BANK_MODEL = DEFAULT_MODEL.with_name("scope_model_bank.json")
 FEATURES = [
     "lex_cov",
     "lex_best",
@@ -49,6 +54,7 @@ FEATURES = [
     "latin",
     "n_words",
 ]
+BANK_FEATURES = [*FEATURES, "bank_in", "bank_out"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 
@@ -79,6 +85,8 @@ class ScopeJudge:
         model: Classifier | None,
         related_floor: float = 0.15,
         lexicon: Lexicon | None = None,
+        bank: QuestionBank | None = None,
+        bank_model: Classifier | None = None,
     ):
         documents = corpus.documents
         self.lexicon = lexicon or Lexicon()
@@ -92,6 +100,7 @@ class ScopeJudge:
         years = [int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()]
         self.latest_year = max(years, default=2100)
         self.model, self.related_floor = model, related_floor
+        self.bank, self.bank_model = (bank, bank_model) if bank is not None and bank_model is not None else (None, None)
 
     @classmethod
     def load(
@@ -101,14 +110,28 @@ class ScopeJudge:
         path: Path | None = None,
         related_floor: float = 0.15,
         lexicon: Lexicon | None = None,
+        embedding_model: str = "",
+        bank_path: Path | None = None,
     ) -> ScopeJudge:
+        """The corpus-evidence model from `path`; with it, where its files are there, the bank of labelled
+        questions and the model fitted with it (next to `path`, or the packaged pair). The bank is used only
+        when its vectors come from `embedding_model` and every loaded notice has labelled questions in it."""
         path = path or DEFAULT_MODEL
-        model = load_classifier(path) if path.is_file() else None
+        model = _model(path, FEATURES)
         if model is None:
             log.warning("no scope model at %s: every question is answered (run `rag calibrate`)", path)
-        elif model.features != FEATURES:
-            raise ValueError(f"{path} was fitted on features {model.features}, this code computes {FEATURES}")
-        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon)
+        bank_path = bank_path or (DEFAULT_BANK if path == DEFAULT_MODEL else path.with_name(DEFAULT_BANK.name))
+        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES)
+        bank = QuestionBank.load(bank_path) if bank_path.is_file() and bank_model is not None else None
+        docs = {d.id for d in corpus.documents}
+        if bank is not None and embedding_model and bank.embedding_model != embedding_model:
+            log.warning("scope question bank embedded by %s, not %s: not used", bank.embedding_model, embedding_model)
+            bank = None
+        elif bank is not None and not bank.covers(docs):
+            log.info("no labelled questions for some loaded notice: scope decided on corpus evidence alone")
+            bank = None
+        bank = bank.restricted(docs) if bank is not None else None
+        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model)
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
@@ -213,7 +236,11 @@ class ScopeJudge:
         if self.model is None:
             return ScopeVerdict(True, 1.0, "no scope model", by="none")
         row, words = self.features(result, words)
-        in_scope, p = self.model.decide(row)
+        query = result.evidence.query
+        if self.bank is not None and self.bank_model is not None and query is not None:
+            in_scope, p = self.bank_model.decide([*row, *self.bank.similarity(query)])
+        else:
+            in_scope, p = self.model.decide(row)
         missing = [
             w
             for w, k, wt in sorted(zip(words.words, words.known, words.weights, strict=False), key=lambda t: -t[2])
@@ -224,3 +251,10 @@ class ScopeJudge:
         related = [h for h in result.hits[:1] if p >= self.related_floor]
         reason = f"通知中没有“{'、'.join(missing[:3])}”等内容" if missing else "与通知内容的相关度低"
         return ScopeVerdict(False, p, reason, missing, related)
+
+
+def _model(path: Path, features: list[str]) -> Classifier | None:
+    model = load_classifier(path) if path.is_file() else None
+    if model is not None and model.features != features:
+        raise ValueError(f"{path} was fitted on features {model.features}, this code computes {features}")
+    return model

@@ -50,7 +50,12 @@ class Answerer:
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
         cfg = settings.answer
         self.scope = ScopeJudge.load(
-            corpus, set(retriever.pinyin.idf), cfg.scope_model, cfg.related_floor, retriever.lexicon
+            corpus,
+            set(retriever.pinyin.idf),
+            cfg.scope_model,
+            cfg.related_floor,
+            retriever.lexicon,
+            embedding_model=retriever.embedder.name,
         )
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)

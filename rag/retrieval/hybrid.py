@@ -52,6 +52,7 @@ class Evidence:
     bm25_rows: np.ndarray
     pinyin_best: float  # best BM25 score over pinyin pairs
     background: np.ndarray  # dense scores of a fixed sample of measures: the question's baseline similarity
+    query: np.ndarray | None = None  # the question's vector, for comparing it with labelled questions
 
 
 @dataclass
@@ -232,6 +233,7 @@ class HybridRetriever:
             bm25_rows,
             float(p_scores[0]) if len(p_scores) else 0.0,
             (self._background @ q).astype(np.float64),
+            q,
         )
 
     def _doc_size(self, doc: str) -> int:

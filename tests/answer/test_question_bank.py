@@ -1,0 +1,59 @@
+"""The bank of labelled questions: nearest-neighbour similarities, per-document restriction, a round trip
+through its file, and the fall-backs when it cannot speak for the loaded notices."""
+from __future__ import annotations
+
+import numpy as np
+
+from rag.answer.question_bank import DEFAULT_BANK, QuestionBank
+from rag.answer.scope import ScopeJudge
+
+
+def _unit(*rows):
+    v = np.asarray(rows, dtype=np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _bank():
+    vectors = _unit([1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1])
+    return QuestionBank(
+        vectors, np.array([True, True, False, False, True]), np.array(["a", "a", "", "", "b"]), "m", neighbours=2
+    )
+
+
+def test_similarity_averages_the_nearest_of_each_kind():
+    bank = _bank()
+    near_in, near_out = bank.similarity(np.array([1, 0, 0], dtype=np.float32))
+    assert near_in > 0.99 and near_out < 0.2
+    near_in, near_out = bank.similarity(np.array([0, 1, 0], dtype=np.float32))
+    assert near_out > 0.99 and near_in < 0.2
+
+
+def test_answerable_questions_count_only_for_loaded_documents():
+    bank = _bank().restricted({"b"})
+    assert len(bank) == 3 and set(bank.docs.tolist()) == {"", "b"}
+    assert bank.covers({"b"}, minimum=1) and not bank.covers({"a"}, minimum=1) and not bank.covers(set())
+
+
+def test_round_trip_through_the_file(tmp_path):
+    path = tmp_path / "bank.npz"
+    _bank().save(path)
+    back = QuestionBank.load(path)
+    assert back.embedding_model == "m" and back.neighbours == 2 and back.docs.tolist() == ["a", "a", "", "", "b"]
+    assert np.allclose(back.vectors, _bank().vectors, atol=1e-3)
+
+
+def test_the_packaged_bank_serves_the_jiading_notice(services):
+    judge = services.answerer.scope
+    assert DEFAULT_BANK.is_file() and judge.bank is not None and judge.bank_model is not None
+    assert judge.bank.embedding_model == services.embedder.name
+
+
+def test_a_bank_from_another_embedding_model_is_not_used(services, caplog):
+    r = services.retriever
+    judge = ScopeJudge.load(services.corpus, set(r.pinyin.idf), lexicon=r.lexicon, embedding_model="other/model")
+    assert judge.bank is None and judge.model is not None and "not used" in caplog.text
+
+
+def test_a_notice_without_labelled_questions_falls_back_to_corpus_evidence(services, tmp_path):
+    bank = QuestionBank.load(DEFAULT_BANK)
+    assert not bank.covers({d.id for d in services.corpus.documents} | {"another-notice"})
