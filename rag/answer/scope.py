@@ -100,7 +100,9 @@ class ScopeJudge:
         years = [int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()]
         self.latest_year = max(years, default=2100)
         self.model, self.related_floor = model, related_floor
-        self.bank, self.bank_model = (bank, bank_model) if bank is not None and bank_model is not None else (None, None)
+        usable = bank is not None and bank_model is not None
+        self.bank: QuestionBank | None = bank if usable else None
+        self.bank_model: Classifier | None = bank_model if usable else None
 
     @classmethod
     def load(
