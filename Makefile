@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 # llama.cpp's default -march=native build emits AMX code that crashes these CPUs (../shared/models.md)
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 PIP := $(BIN)/pip install -q --disable-pip-version-check
+DEV_WRITERS := w1,w2,w5,w6
 
 .PHONY: run test lint install install-test venv browser model index bench clean
 
@@ -41,9 +42,12 @@ lint: install-test
 
 test: install-test lint
 	$(BIN)/pytest -q
-	$(BIN)/rag eval eval/qa.jsonl --retrieval-only --baseline eval/baseline.json --max-drop 0.02 --json test-output/eval-retrieval.json
+	# each gate runs with the gated file's own writers left out of the question bank (rag/retrieval/question_bank.py),
+	# so it measures questions the bank does not hold: qa.jsonl's ids have no writer prefix (writer "_")
+	RAG_RETRIEVAL__BANK_EXCLUDE_WRITERS=_ $(BIN)/rag eval eval/qa.jsonl --retrieval-only --baseline eval/baseline.json \
+	  --max-drop 0.02 --json test-output/eval-retrieval.json
 	# questions in users' words (indirect, traditional, English, out of scope): answers and refusals, every category gated
-	RAG_LLM__BACKEND=none $(BIN)/rag eval eval/users-dev.jsonl --mode extractive --no-progress --baseline eval/baseline-users.json \
+	RAG_RETRIEVAL__BANK_EXCLUDE_WRITERS=$(DEV_WRITERS) RAG_LLM__BACKEND=none $(BIN)/rag eval eval/users-dev.jsonl --mode extractive --no-progress --baseline eval/baseline-users.json \
 	  --max-drop 0.07 --gate-categories --json test-output/eval-users.json
 
 bench: venv

@@ -3,7 +3,7 @@
 - Scope (rag/answer/scope.py): in-scope questions are every answerable question of the files; out-of-scope
   ones are those of category out_of_scope. Header questions (文号, 发文日期) and follow-ups are left out: the
   answer pipeline settles them before scope is judged. Two models are fitted: one on corpus evidence alone,
-  one that adds how near each question comes to the other labelled questions (rag/answer/question_bank.py),
+  one that adds how near each question comes to the other labelled questions (rag/retrieval/question_bank.py),
   which is stored beside it. The threshold is chosen on probabilities cross-validated by writer, so the
   refusal rate it promises is measured on writers the fit never saw.
 - Remit (rag/retrieval/remit.py): questions that name a unit; positive when their category is unit_inverse.
@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer.header import header_field
-from rag.answer.question_bank import DEFAULT_BANK, QuestionBank
 from rag.answer.scope import BANK_FEATURES, DEFAULT_BANK_MODEL, FEATURES, ScopeJudge
 from rag.answer.scope import DEFAULT_MODEL as SCOPE_MODEL
 from rag.classifiers import BoostedTrees, Classifier, LogisticModel
 from rag.evaluation.dataset import Question, load_dataset
 from rag.retrieval.hybrid import HybridRetriever
+from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
 from rag.retrieval.remit import DEFAULT_MODEL as REMIT_MODEL
 from rag.retrieval.remit import RemitIntent, feature_names, remit_features
 
@@ -83,52 +83,68 @@ def _threshold(p_yes: np.ndarray, max_false_no: float) -> float:
 @dataclass
 class _ScopeRows:
     x: np.ndarray  # corpus-evidence features
+    bank: np.ndarray  # the two bank similarities, from a bank without the question's writer
     y: np.ndarray  # 1: answerable
-    vectors: np.ndarray  # question vectors
-    docs: np.ndarray  # the document of an answerable question's gold measures
     groups: np.ndarray  # writers
     categories: list[str]
 
 
-def scope_rows(retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question]) -> _ScopeRows:
-    rows, labels, vectors, docs, groups, categories = [], [], [], [], [], []
+def question_bank(retriever: HybridRetriever, questions: list[Question]) -> QuestionBank:
+    """Every labelled question's vector, its answering measures (or none) and its writer."""
+    vectors, answerable, gold, writers = [], [], [], []
     for q in questions:
         if header_field(q.question):
             continue
-        result = retriever.search(retriever.plan(q.question), top_k=8)
-        if judge.ruled(result) is not None:
-            continue  # structure or a hard fact decides these; the model never sees them at run time either
-        rows.append(judge.features(result)[0])
-        labels.append(int(q.answerable))
-        query = result.evidence.query
-        vectors.append(query if query is not None else retriever.embedder.embed_query(result.plan.text))
-        gold = [m for g in q.gold_ids for m in retriever.corpus.lookup(g)]
-        docs.append(gold[0].doc if gold and q.answerable else "")
-        groups.append(writer(q))
-        categories.append(q.category)
-    return _ScopeRows(
-        np.asarray(rows, dtype=np.float64),
-        np.asarray(labels),
-        np.asarray(vectors, dtype=np.float32),
-        np.asarray(docs),
-        np.asarray(groups),
-        categories,
+        plan = retriever.plan(q.question)
+        keys = [m.key for g in q.gold_ids for m in retriever.corpus.lookup(g)]
+        if q.answerable and not keys:
+            continue
+        vectors.append(retriever.embedder.embed_query(plan.text[: retriever.max_dense_chars]))
+        answerable.append(q.answerable)
+        gold.append("|".join(dict.fromkeys(keys)) if q.answerable else "")
+        writers.append(writer(q))
+    return QuestionBank(
+        np.asarray(vectors, dtype=np.float32).reshape(len(vectors), retriever.embedder.dim),
+        np.asarray(answerable, dtype=bool),
+        np.asarray(gold),
+        np.asarray(writers),
+        retriever.embedder.name,
     )
 
 
-def _bank(r: _ScopeRows, keep: np.ndarray, embedding_model: str) -> QuestionBank:
-    return QuestionBank(r.vectors[keep], r.y[keep] == 1, r.docs[keep], embedding_model)
-
-
-def bank_features(r: _ScopeRows, embedding_model: str) -> np.ndarray:
-    """Each question's bank similarities, from a bank without its writer's questions: at run time the bank
-    holds no question by the person asking."""
-    out = np.zeros((len(r.y), 2))
-    for g in sorted(set(r.groups.tolist())):
-        own = r.groups == g
-        bank = _bank(r, ~own, embedding_model)
-        out[own] = [bank.similarity(v) for v in r.vectors[own]]
-    return out
+def scope_rows(
+    retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question], bank: QuestionBank
+) -> _ScopeRows:
+    """Features of each question as serving would compute them, except that the bank the retriever and the
+    bank features read holds no question by the same writer: at run time the bank holds no question by the
+    person asking."""
+    docs = {d.id for d in retriever.corpus.documents}
+    rows, sims, labels, groups, categories = [], [], [], [], []
+    kept = retriever.bank
+    try:
+        for g in sorted({writer(q) for q in questions}):
+            retriever.bank = bank.restricted(docs, frozenset([g]))
+            for q in questions:
+                if writer(q) != g or header_field(q.question):
+                    continue
+                result = retriever.search(retriever.plan(q.question), top_k=8)
+                if judge.ruled(result) is not None:
+                    continue  # structure or a hard fact decides these; the model never sees them at run time
+                rows.append(judge.features(result)[0])
+                query = result.evidence.query
+                sims.append(retriever.bank.similarity(query) if query is not None else (0.0, 0.0))
+                labels.append(int(q.answerable))
+                groups.append(g)
+                categories.append(q.category)
+    finally:
+        retriever.bank = kept
+    return _ScopeRows(
+        np.asarray(rows, dtype=np.float64),
+        np.asarray(sims, dtype=np.float64),
+        np.asarray(labels),
+        np.asarray(groups),
+        categories,
+    )
 
 
 def _fit_trees(features: list[str], x, y, groups, categories, max_false_refusal: float) -> Fitted:
@@ -159,12 +175,11 @@ def fit_scope(
     retriever: HybridRetriever, judge: ScopeJudge, questions: list[Question], max_false_refusal: float
 ) -> tuple[Fitted, Fitted, QuestionBank]:
     """The corpus-evidence model, the model that adds the question bank, and the bank itself."""
-    r = scope_rows(retriever, judge, questions)
-    name = retriever.embedder.name
+    bank = question_bank(retriever, questions)
+    r = scope_rows(retriever, judge, questions, bank)
     base = _fit_trees(FEATURES, r.x, r.y, r.groups, r.categories, max_false_refusal)
-    with_bank = np.hstack([r.x, bank_features(r, name)])
-    banked = _fit_trees(BANK_FEATURES, with_bank, r.y, r.groups, r.categories, max_false_refusal)
-    return base, banked, _bank(r, np.ones(len(r.y), dtype=bool), name)
+    banked = _fit_trees(BANK_FEATURES, np.hstack([r.x, r.bank]), r.y, r.groups, r.categories, max_false_refusal)
+    return base, banked, bank
 
 
 def fit_remit(retriever: HybridRetriever, questions: list[Question], c: float = 0.5) -> Fitted:
@@ -200,7 +215,12 @@ def _auc(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def calibrate(
-    services, paths: list[Path], max_false_refusal: float, scope_out: Path | None = None, remit_out: Path | None = None
+    services,
+    paths: list[Path],
+    max_false_refusal: float,
+    scope_out: Path | None = None,
+    remit_out: Path | None = None,
+    bank_out: Path | None = None,
 ) -> dict:
     questions = labelled(paths)
     retriever = services.retriever
@@ -212,5 +232,6 @@ def calibrate(
     scope_out = scope_out or SCOPE_MODEL
     scope.model.save(scope_out)
     banked.model.save(scope_out.with_name(DEFAULT_BANK_MODEL.name))
-    bank.save(scope_out.with_name(DEFAULT_BANK.name))
+    # a model written elsewhere (a trial) takes its bank along; the packaged model, the packaged bank
+    bank.save(bank_out or (scope_out.with_name(DEFAULT_BANK.name) if scope_out != SCOPE_MODEL else DEFAULT_BANK))
     return {"remit": remit.report, "scope": scope.report, "scope_with_question_bank": banked.report}

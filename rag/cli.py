@@ -223,6 +223,7 @@ def cmd_calibrate(args) -> int:
         args.max_false_refusal,
         Path(args.scope_out) if args.scope_out else None,
         Path(args.remit_out) if args.remit_out else None,
+        Path(args.bank_out) if args.bank_out else None,
     )
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
@@ -338,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--scope-out", help="where to write the scope model (default: the packaged file)")
     s.add_argument("--remit-out", help="where to write the remit model (default: the packaged file)")
+    s.add_argument(
+        "--bank-out", help="where to write the question bank (default: beside --scope-out, else the packaged one)"
+    )
     s.set_defaults(func=cmd_calibrate)
 
     s = sub.add_parser("units", help="per-notice unit data: aliases and English names (corpus/<doc>.units.json)")

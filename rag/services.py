@@ -10,6 +10,7 @@ from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
 from rag.indexing import load_or_build
 from rag.retrieval import HybridRetriever
+from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
 from rag.settings import Settings, get_settings
 
@@ -53,6 +54,12 @@ class Services:
             self.settings.embedding.max_query_chars,
             today=self.settings.current_date,
             remit=RemitIntent.load(self.embedder, cfg.remit_model),
+            bank=QuestionBank.for_corpus(
+                cfg.question_bank,
+                {d.id for d in corpus.documents},
+                self.embedder.name,
+                frozenset(cfg.bank_exclude_writers),
+            ),
         )
 
     @cached_property

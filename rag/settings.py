@@ -66,6 +66,25 @@ class RetrievalSettings(BaseModel):
     # fused scores of measures from expired or superseded notices are multiplied by this, so that a notice in
     # force ranks first where both say the same; 1 turns the preference off, 0 hides old notices altogether
     out_of_force_factor: Annotated[float, Field(ge=0.0, le=1.0)] = 0.85
+    # labelled questions and the measures that answer them (rag/retrieval/question_bank.py, written by
+    # `rag calibrate`); empty: the packaged bank. The measures answering the `bank_neighbours` most similar
+    # ones share `bank_weight` of fused score, the nearest weighted most (exp((cos − 1) / bank_temperature)).
+    # Chosen with whole writers held out (qa.jsonl + users-dev + users-train): hit@1 0.70 → 0.91, indirect
+    # 0.58 → 0.92; 0 turns it off
+    question_bank: Path | None = None
+    bank_weight: Annotated[float, Field(ge=0.0)] = 0.5
+    bank_neighbours: Annotated[int, Field(ge=1)] = 3
+    bank_temperature: Annotated[float, Field(gt=0.0)] = 0.05
+    # writers (question id prefixes, e.g. w1) whose questions the bank leaves out: set it to evaluate a
+    # split in the bank on questions it does not hold (README, Figures)
+    bank_exclude_writers: Annotated[list[str], NoDecode] = []
+
+    @field_validator("bank_exclude_writers", mode="before")
+    @classmethod
+    def _split_writers(cls, v):
+        if isinstance(v, str):
+            return [k.strip() for k in v.split(",") if k.strip()]
+        return v
 
 
 class AnswerSettings(BaseModel):

@@ -10,7 +10,7 @@ Every feature is relative to the loaded notices, so a second notice needs no cod
   and the score itself;
 - agreement between the dense and keyword rankings, and the keyword and pinyin scores.
 - how close the question comes to labelled questions the loaded notices answer, and to labelled questions
-  no notice answers (rag/answer/question_bank.py), where the loaded notices have labelled questions.
+  no notice answers (rag/retrieval/question_bank.py), where the loaded notices have labelled questions.
 Boosted decision trees (`rag calibrate`, stored in rag/data/scope_model_bank.json, and scope_model.json for
 notices without labelled questions) weigh them; the threshold is chosen on probabilities cross-validated
 by writer, so that about 1% of answerable questions by a writer the fit never saw are refused.
@@ -28,13 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.question_bank import DEFAULT_BANK, QuestionBank
 from rag.classifiers import Classifier, load_classifier
 from rag.corpus.collection import Corpus
 from rag.language.dictionary import Lexicon
 from rag.language.weights import general_idf
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import SearchResult
+from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.tokenize import pinyin_tokens
 
 log = logging.getLogger(__name__)
@@ -112,27 +112,19 @@ class ScopeJudge:
         path: Path | None = None,
         related_floor: float = 0.15,
         lexicon: Lexicon | None = None,
-        embedding_model: str = "",
-        bank_path: Path | None = None,
+        bank: QuestionBank | None = None,
     ) -> ScopeJudge:
-        """The corpus-evidence model from `path`; with it, where its files are there, the bank of labelled
-        questions and the model fitted with it (next to `path`, or the packaged pair). The bank is used only
-        when its vectors come from `embedding_model` and every loaded notice has labelled questions in it."""
+        """The corpus-evidence model from `path`; with it, where its file is there (scope_model_bank.json
+        beside `path`), the model fitted with the bank of labelled questions, used when every loaded notice
+        has labelled questions in `bank` (the retriever's, rag/retrieval/question_bank.py)."""
         path = path or DEFAULT_MODEL
         model = _model(path, FEATURES)
         if model is None:
             log.warning("no scope model at %s: every question is answered (run `rag calibrate`)", path)
-        bank_path = bank_path or (DEFAULT_BANK if path == DEFAULT_MODEL else path.with_name(DEFAULT_BANK.name))
         bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES)
-        bank = QuestionBank.load(bank_path) if bank_path.is_file() and bank_model is not None else None
-        docs = {d.id for d in corpus.documents}
-        if bank is not None and embedding_model and bank.embedding_model != embedding_model:
-            log.warning("scope question bank embedded by %s, not %s: not used", bank.embedding_model, embedding_model)
-            bank = None
-        elif bank is not None and not bank.covers(docs):
+        if bank is not None and not bank.covers({d.id for d in corpus.documents}):
             log.info("no labelled questions for some loaded notice: scope decided on corpus evidence alone")
             bank = None
-        bank = bank.restricted(docs) if bank is not None else None
         return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model)
 
     def _foreign_place(self, word: str, flag: str) -> bool:

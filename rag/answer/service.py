@@ -55,7 +55,7 @@ class Answerer:
             cfg.scope_model,
             cfg.related_floor,
             retriever.lexicon,
-            embedding_model=retriever.embedder.name,
+            bank=retriever.bank,
         )
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)

@@ -34,6 +34,7 @@ from rag.language.dictionary import Lexicon
 from rag.retrieval.hit import Hit
 from rag.retrieval.keyword import KeywordIndex, tokenized
 from rag.retrieval.query import QueryPlan, QueryPlanner
+from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
 from rag.retrieval.tokenize import pinyin_tokens, prepare, tokenize
 from rag.settings import RetrievalSettings
@@ -92,9 +93,11 @@ class HybridRetriever:
         lexicon: Lexicon | None = None,
         remit: RemitIntent | None = None,
         today: Callable[[], date] = date.today,
+        bank: QuestionBank | None = None,
     ):
         self.corpus, self.embedder, self.index, self.cfg = corpus, embedder, index, cfg
         self.today = today  # validity is judged on this day's date (Settings.current_date)
+        self.bank = bank  # labelled questions and the measures that answer them (rag/retrieval/question_bank.py)
         self.max_dense_chars = max_dense_chars  # e5 reads 512 tokens; a longer text only costs time
         self.measures = [corpus.by_key[k] for k in index.keys]
         self._pos = {m.key: i for i, m in enumerate(self.measures)}
@@ -140,7 +143,9 @@ class HybridRetriever:
             routed += [i for i in remit if doc is None or self.measures[i].doc == doc][:k]
         if doc is not None:
             routed = [i for i in routed if self.measures[i].doc == doc]
-        rows = np.unique(np.concatenate([d_rows, b_rows, p_rows, np.asarray(routed, dtype=np.int64)]))
+        votes = self._votes(q, doc)
+        voted = np.asarray(list(votes), dtype=np.int64)
+        rows = np.unique(np.concatenate([d_rows, b_rows, p_rows, np.asarray(routed, dtype=np.int64), voted]))
 
         whole = self.index.vectors[rows] @ q if len(rows) else np.zeros(0)
         dense = whole
@@ -159,6 +164,8 @@ class HybridRetriever:
         fused = w * dense_s + (1 - w - wp) * bm25_s + wp * pinyin_s
         if plan.unit_names and not plan.unit_intent:
             fused = fused + cfg.unit_boost * self._has_unit(plan.unit_names, rows)
+        if votes:  # what answered the most similar labelled questions
+            fused = fused + cfg.bank_weight * _along(rows, voted, np.asarray(list(votes.values())))
         if cfg.out_of_force_factor < 1.0 and len(rows):  # prefer the notices in force
             fused = np.where(self._in_force()[self._doc_of_row[rows]], fused, fused * cfg.out_of_force_factor)
         return Candidates(
@@ -168,6 +175,18 @@ class HybridRetriever:
             bm25,
             self._evidence(d_rows, d_scores, b_rows, b_scores, p_scores, q, doc),
         )
+
+    def _votes(self, q: np.ndarray, doc: str | None) -> dict[int, float]:
+        """Row → share of the labelled questions' vote (rag/retrieval/question_bank.py)."""
+        cfg = self.cfg
+        if self.bank is None or cfg.bank_weight <= 0:
+            return {}
+        out: dict[int, float] = {}
+        for key, share in self.bank.votes(q, cfg.bank_neighbours, cfg.bank_temperature).items():
+            i = self._pos.get(key)
+            if i is not None and (doc is None or self.measures[i].doc == doc):
+                out[i] = out.get(i, 0.0) + share
+        return dict(sorted(out.items()))  # rows ascending, as _along expects
 
     def _in_force(self) -> np.ndarray:
         """Per document (in `_doc_names` order), whether it is in force today; worked out once a day."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.answer.question_bank import DEFAULT_BANK, QuestionBank
+from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
 from rag.answer.scope import ScopeJudge
 
 
@@ -16,7 +16,12 @@ def _unit(*rows):
 def _bank():
     vectors = _unit([1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1])
     return QuestionBank(
-        vectors, np.array([True, True, False, False, True]), np.array(["a", "a", "", "", "b"]), "m", neighbours=2
+        vectors,
+        np.array([True, True, False, False, True]),
+        np.array(["a:一1", "a:一2|a:一3", "", "", "b:1"]),
+        np.array(["w1", "w2", "w1", "w2", "w3"]),
+        "m",
+        neighbours=2,
     )
 
 
@@ -32,6 +37,15 @@ def test_answerable_questions_count_only_for_loaded_documents():
     bank = _bank().restricted({"b"})
     assert len(bank) == 3 and set(bank.docs.tolist()) == {"", "b"}
     assert bank.covers({"b"}, minimum=1) and not bank.covers({"a"}, minimum=1) and not bank.covers(set())
+    without_w1 = _bank().restricted({"a", "b"}, frozenset({"w1"}))
+    assert without_w1.writers.tolist() == ["w2", "w2", "w3"]
+
+
+def test_votes_go_to_the_measures_of_the_nearest_answerable_questions():
+    votes = _bank().votes(np.array([1, 0.05, 0], dtype=np.float32), k=2, temperature=0.05)
+    assert set(votes) == {"a:一1", "a:一2", "a:一3"} and abs(sum(votes.values()) - 1) < 1e-6
+    assert votes["a:一1"] > votes["a:一2"] == votes["a:一3"]  # the nearest question speaks loudest
+    assert _bank().votes(np.array([1, 0, 0], dtype=np.float32), k=0, temperature=0.05) == {}
 
 
 def test_round_trip_through_the_file(tmp_path):
@@ -39,6 +53,7 @@ def test_round_trip_through_the_file(tmp_path):
     _bank().save(path)
     back = QuestionBank.load(path)
     assert back.embedding_model == "m" and back.neighbours == 2 and back.docs.tolist() == ["a", "a", "", "", "b"]
+    assert back.gold.tolist() == _bank().gold.tolist() and back.writers.tolist() == _bank().writers.tolist()
     assert np.allclose(back.vectors, _bank().vectors, atol=1e-3)
 
 
@@ -48,12 +63,22 @@ def test_the_packaged_bank_serves_the_jiading_notice(services):
     assert judge.bank.embedding_model == services.embedder.name
 
 
-def test_a_bank_from_another_embedding_model_is_not_used(services, caplog):
+def test_a_bank_from_another_embedding_model_or_of_another_layout_is_not_used(tmp_path, caplog):
+    assert QuestionBank.for_corpus(DEFAULT_BANK, {"jiading-2021-7"}, "other/model") is None
+    old = tmp_path / "old.npz"
+    np.savez(old, vectors=np.zeros((1, 3)))
+    assert QuestionBank.for_corpus(old, {"jiading-2021-7"}, "m") is None and "not used" in caplog.text
+
+
+def test_without_the_bank_the_scope_falls_back_to_corpus_evidence(services):
     r = services.retriever
-    judge = ScopeJudge.load(services.corpus, set(r.pinyin.idf), lexicon=r.lexicon, embedding_model="other/model")
-    assert judge.bank is None and judge.model is not None and "not used" in caplog.text
+    judge = ScopeJudge.load(services.corpus, set(r.pinyin.idf), lexicon=r.lexicon, bank=None)
+    assert judge.bank is None and judge.model is not None
 
 
 def test_a_notice_without_labelled_questions_falls_back_to_corpus_evidence(services, tmp_path):
     bank = QuestionBank.load(DEFAULT_BANK)
     assert not bank.covers({d.id for d in services.corpus.documents} | {"another-notice"})
+    r = services.retriever
+    judge = ScopeJudge.load(services.corpus, set(r.pinyin.idf), lexicon=r.lexicon, bank=bank.restricted({"x"}))
+    assert judge.bank is None
