@@ -17,6 +17,7 @@ import pytest
 
 from rag.corpus.ids import normalize_id
 from rag.services import Services
+from tests.answer.conftest import without_bank
 from tests.conftest import QA_FILE, ROOT, make_settings
 
 JIADING, BAOSHAN = "jiading-2021-7", "baoshan-2021-12"
@@ -69,11 +70,12 @@ def near_duplicate(a, b) -> bool:
     return len(x & y) / max(1, len(x | y)) >= 0.5
 
 
-def _rates(svc: Services, rows: list[dict], doc: str | None = None) -> tuple[float, float, list]:
+def _rates(svc: Services, rows: list[dict], doc: str | None = None, bank: bool = True) -> tuple[float, float, list]:
     h1 = h5 = 0
     firsts = []
+    retriever = svc.retriever if bank else without_bank(svc.retriever)
     for r in rows:
-        keys = [h.measure.key for h in svc.retriever.retrieve(r["question"], 5, doc=doc)]
+        keys = [h.measure.key for h in retriever.retrieve(r["question"], 5, doc=doc)]
         h1 += bool(keys) and keys[0] in _gold(r)
         h5 += bool(set(keys) & _gold(r))
         firsts.append((r, keys[0] if keys else None))
@@ -89,7 +91,9 @@ def test_corpus_holds_both(two):
 
 
 def test_jiading_questions_still_retrieve_jiading(two, services, jiading_rows):
-    one_h1, one_h5, _ = _rates(services, jiading_rows)
+    # the question bank is off with two notices loaded (Baoshan has no labelled questions): like for like
+    assert two.retriever.bank is None
+    one_h1, one_h5, _ = _rates(services, jiading_rows, bank=False)
     two_h1, two_h5, firsts = _rates(two, jiading_rows)
     assert two_h5 >= one_h5 - 0.01, (one_h5, two_h5)
     # unscoped, a question may fairly be answered first by the other plan's repeat of the same sentence

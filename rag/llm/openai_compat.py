@@ -1,54 +1,54 @@
-"""Any server that speaks the OpenAI chat-completions API (vLLM, Ollama, llama.cpp server, hosted APIs)."""
+"""Any server that speaks the OpenAI chat-completions API (vLLM, Ollama, llama.cpp server, hosted APIs),
+through the official `openai` client, which owns the HTTP and the server-sent-event parsing."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-
-import httpx
+from typing import TYPE_CHECKING, cast
 
 from rag.llm.base import ModelTimeout, ModelUnavailable
 from rag.llm.gate import GenerationGate
 
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
 
 class OpenAICompatibleChatModel:
     def __init__(self, base_url: str, model: str, api_key: str = "", queue_size: int = 16):
+        from openai import OpenAI
+
         self.name = f"openai/{model}"
-        self._url = base_url.rstrip("/") + "/chat/completions"
+        self._url = base_url.rstrip("/")
         self._model = model
-        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # no retries: the answer pipeline falls back to the extractive answer at once instead
+        self._client = OpenAI(base_url=self._url, api_key=api_key or "unused", max_retries=0)
+        self._keyless = not api_key  # a local server without keys: send no Authorization header at all
         self.gate = GenerationGate(queue_size)  # the server queues too; this only bounds our own callers
-        self._local = threading.local()
 
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, timeout_s: float) -> Iterator[str]:
-        body = {
-            "model": self._model,
-            "messages": messages,
-            "max_tokens": max_tokens,
-            "temperature": temperature,
-            "stream": True,
-        }
+        import httpx
+        import openai
+
         timeout = httpx.Timeout(timeout_s, connect=min(5.0, timeout_s))
+        headers: dict[str, str | openai.Omit] | None = {"Authorization": openai.Omit()} if self._keyless else None
         with self.gate.slot(wait_s=timeout_s):
             try:
-                with httpx.stream("POST", self._url, json=body, headers=self._headers, timeout=timeout) as resp:
-                    if resp.status_code >= 400:
-                        resp.read()
-                        raise ModelUnavailable(f"chat server answered {resp.status_code}: {resp.text[:200]}")
-                    for line in resp.iter_lines():
-                        if not line.startswith("data:"):
-                            continue
-                        data = line[5:].strip()
-                        if data == "[DONE]":
-                            return
-                        try:
-                            piece = json.loads(data)["choices"][0].get("delta", {}).get("content")
-                        except (ValueError, KeyError, IndexError, TypeError):
-                            continue
+                with self._client.chat.completions.create(  # type: ignore[call-overload]  # mypy reads stream=True as bool
+                    model=self._model,
+                    messages=cast("list[ChatCompletionMessageParam]", messages),
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    stream=True,
+                    timeout=timeout,
+                    extra_headers=headers,
+                ) as chunks:
+                    for chunk in chunks:
+                        piece = chunk.choices[0].delta.content if chunk.choices else None
                         if piece:
                             yield piece
-            except httpx.TimeoutException as exc:
+            except openai.APITimeoutError as exc:
                 raise ModelTimeout(f"chat server did not answer within {timeout_s:.0f} s") from exc
-            except httpx.HTTPError as exc:
+            except openai.APIStatusError as exc:
+                raise ModelUnavailable(f"chat server answered {exc.status_code}: {str(exc)[:200]}") from exc
+            except openai.APIError as exc:
                 raise ModelUnavailable(f"chat server unreachable at {self._url}: {exc}") from exc

@@ -160,6 +160,10 @@ class HybridRetriever:
         bm25 = _along(rows, b_rows, b_scores)
         bm25_s = bm25 / b_scores[0] if len(b_scores) else bm25
         pinyin_s = _along(rows, p_rows, p_scores / p_scores[0]) if len(p_scores) else np.zeros(len(rows))
+        # llama-index's QueryFusionRetriever (relative_score mode) does this min-max-and-weigh, but it scores
+        # a candidate one list did not return as 0 there, where this fusion computes every candidate's exact
+        # cosine (and its best clause's); it also has no place for the unit boost, the bank's votes or the
+        # preference for notices in force. It would change the ranking, so the fusion stays here.
         w, wp = (cfg.dense_weight_latin, 0.0) if plan.latin else (cfg.dense_weight, cfg.pinyin_weight)
         fused = w * dense_s + (1 - w - wp) * bm25_s + wp * pinyin_s
         if plan.unit_names and not plan.unit_intent:

@@ -9,9 +9,9 @@ bank holds.
 
 It is data, not code: `rag calibrate` embeds the labelled questions it is given and stores them
 (rag/data/scope_questions.npz) with the embedding model that made the vectors, the measures' keys and each
-question's writer. Answerable questions count only while their notice is loaded, so a second notice is
-never steered by the first one's questions; a notice without labelled questions of its own is served on
-corpus evidence alone.
+question's writer. Answerable questions count only while their notice is loaded, and the bank is used only
+when every loaded notice has labelled questions of its own: otherwise the labelled notice's questions would
+pull searches about the others towards it, and everything is served on corpus evidence alone.
 
 The nearest neighbours are found by one matrix product: a bank of a few thousand rows takes well under a
 millisecond, so an index library would add nothing but a dependency."""
@@ -140,4 +140,8 @@ class QuestionBank:
                 "question bank %s embedded by %s, not %s: not used", path, bank.embedding_model, embedding_model
             )
             return None
-        return bank.restricted(docs, exclude_writers)
+        bank = bank.restricted(docs, exclude_writers)
+        if not bank.covers(docs):  # the labelled notice's questions would pull every search towards it
+            log.info("question bank %s has too few labelled questions for some loaded notice: not used", path)
+            return None
+        return bank

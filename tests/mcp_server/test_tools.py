@@ -61,12 +61,12 @@ def test_units_and_a_units_measures(server, corpus):
 
 
 def test_ask_answers_with_verified_citations_and_refuses_out_of_scope(server):
-    r = call(server, "ask", {"question": "我们厂要接自来水和燃气，找哪个部门？"})
+    r = call(server, "ask", {"question": "接电接水接气有哪些便利措施？"})
     answer = r.structured_content
     assert not r.is_error and answer["citations"][0]["id"] == "二(四)4" and not answer["refused"]
     assert set(c["id"] for c in answer["citations"]) <= set(answer["retrieved"])
     follow = call(server, "ask", {"question": "第二条呢？", "history": [
-        {"role": "user", "content": "我们厂要接自来水和燃气，找哪个部门？"}, {"role": "assistant", "content": answer["answer"]}]})
+        {"role": "user", "content": "接电接水接气有哪些便利措施？"}, {"role": "assistant", "content": answer["answer"]}]})
     assert follow.structured_content["citations"][0]["id"] == answer["citations"][1]["id"]
     assert call(server, "ask", {"question": "明年的高考分数线是多少？"}).structured_content["refused"] is True
 

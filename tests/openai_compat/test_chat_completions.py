@@ -12,7 +12,7 @@ from rag.openai_compat.service import REPLACED, ChatCompletions, question_of
 from rag.openai_compat.schema import ChatCompletionRequest
 from tests.answer.fakes import ScriptedChat
 
-HOOKUP = "我们厂要接自来水和燃气，找哪个部门？"
+HOOKUP = "接电接水接气有哪些便利措施？"
 HOOKUP_UNITS = ("燃气市北销售有限公司嘉定分公司", "区自来水公司", "区水务局")
 
 
@@ -64,7 +64,7 @@ def test_last_message_is_the_question_and_earlier_ones_the_history(client):
         {"role": "user", "content": HOOKUP}, {"role": "assistant", "content": first},
         {"role": "user", "content": [{"type": "text", "text": "第二条是什么？"}]}]})
     assert r.status_code == 200
-    assert r.json()["citations"][0]["id"] == "二(四)1"  # the second measure the first answer quoted
+    assert r.json()["citations"][0]["id"] == "二(四)2"  # the second measure the first answer quoted
 
 
 def test_out_of_scope_question_is_refused(client):
