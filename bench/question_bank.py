@@ -1,0 +1,71 @@
+"""The question bank's vote, measured with whole writers held out: each answerable question of the given
+files is searched with a bank that holds no question by its writer, at several vote weights, and hit@1 is
+printed by category. Also times the bank's two per-question products (retrieval's vote, scope's
+similarities). This is how `retrieval.bank_weight` was chosen (on the dev files, never the test split).
+
+    python bench/question_bank.py                                   # the dev files
+    python bench/question_bank.py --weights 0 0.3 0.5 1.0 --neighbours 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = [ROOT / "eval" / f for f in ("qa.jsonl", "users-dev.jsonl", "users-train.jsonl")]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*", default=[str(p) for p in DEV])
+    ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.3, 0.5, 1.0])
+    ap.add_argument("--neighbours", type=int, default=3)
+    args = ap.parse_args()
+    from rag.calibration import labelled, question_bank, writer
+    from rag.evaluation.aggregate import percentile
+    from rag.services import get_services
+
+    svc = get_services()
+    retriever = svc.retriever
+    questions = labelled([Path(f) for f in args.files])
+    bank = question_bank(retriever, questions)  # every labelled question, embedded as serving embeds them
+    docs = {d.id for d in svc.corpus.documents}
+    answerable = [q for q in questions if q.answerable and q.gold_ids]
+    hits: dict[float, dict[str, list[bool]]] = {w: defaultdict(list) for w in args.weights}
+    kept_bank, kept_cfg = retriever.bank, retriever.cfg
+    try:
+        for g in sorted({writer(q) for q in answerable}):
+            retriever.bank = bank.restricted(docs, frozenset([g]))
+            for w in args.weights:
+                retriever.cfg = kept_cfg.model_copy(update={"bank_weight": w, "bank_neighbours": args.neighbours})
+                for q in (q for q in answerable if writer(q) == g):
+                    top = retriever.retrieve(q.question, 1)
+                    gold = {m.key for gid in q.gold_ids for m in svc.corpus.lookup(gid)}
+                    ok = bool(top) and top[0].measure.key in gold
+                    hits[w][q.category].append(ok)
+                    hits[w]["OVERALL"].append(ok)
+    finally:
+        retriever.bank, retriever.cfg = kept_bank, kept_cfg
+
+    categories = sorted(c for c in hits[args.weights[0]] if c != "OVERALL") + ["OVERALL"]
+    print(f"{len(answerable)} answerable questions, {len(bank)} in the bank, writers held out one at a time")
+    print(f"{'weight':>7}" + "".join(f"{c[:12]:>14}" for c in categories))
+    for w in args.weights:
+        print(f"{w:>7.2f}" + "".join(f"{statistics.mean(hits[w][c]):>14.3f}" for c in categories))
+
+    timings = []
+    for v in bank.vectors[:300]:
+        t = time.perf_counter()
+        bank.votes(v, args.neighbours, kept_cfg.bank_temperature)
+        bank.similarity(v)
+        timings.append(time.perf_counter() - t)
+    print(f"vote + similarities per question: p50 {percentile(timings, 50) * 1e3:.2f} ms, "
+          f"p95 {percentile(timings, 95) * 1e3:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
