@@ -123,7 +123,7 @@ def scope_rows(
     kept = retriever.bank
     try:
         for g in sorted({writer(q) for q in questions}):
-            retriever.bank = bank.restricted(docs, frozenset([g]))
+            held_out = retriever.bank = bank.restricted(docs, frozenset([g]))
             for q in questions:
                 if writer(q) != g or header_field(q.question):
                     continue
@@ -131,8 +131,7 @@ def scope_rows(
                 if judge.ruled(result) is not None:
                     continue  # structure or a hard fact decides these; the model never sees them at run time
                 rows.append(judge.features(result)[0])
-                query = result.evidence.query
-                sims.append(retriever.bank.similarity(query) if query is not None else (0.0, 0.0))
+                sims.append(held_out.similarity(result.evidence.query))
                 labels.append(int(q.answerable))
                 groups.append(g)
                 categories.append(q.category)

@@ -230,9 +230,8 @@ class ScopeJudge:
         if self.model is None:
             return ScopeVerdict(True, 1.0, "no scope model", by="none")
         row, words = self.features(result, words)
-        query = result.evidence.query
-        if self.bank is not None and self.bank_model is not None and query is not None:
-            in_scope, p = self.bank_model.decide([*row, *self.bank.similarity(query)])
+        if self.bank is not None and self.bank_model is not None:
+            in_scope, p = self.bank_model.decide([*row, *self.bank.similarity(result.evidence.query)])
         else:
             in_scope, p = self.model.decide(row)
         missing = [

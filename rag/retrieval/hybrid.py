@@ -53,7 +53,7 @@ class Evidence:
     bm25_rows: np.ndarray
     pinyin_best: float  # best BM25 score over pinyin pairs
     background: np.ndarray  # dense scores of a fixed sample of measures: the question's baseline similarity
-    query: np.ndarray | None = None  # the question's vector, for comparing it with labelled questions
+    query: np.ndarray  # the question's vector, for comparing it with labelled questions
 
 
 @dataclass
