@@ -369,6 +369,12 @@ def build_parser() -> argparse.ArgumentParser:
     b = fsub.add_parser("export", help="every feedback as JSON Lines, oldest first")
     b.add_argument("--out", help="write to this file instead of stdout")
     b.set_defaults(func=cmd_feedback_export)
+
+    from rag.questionlog.cli import add_parser as add_log_parser
+    from rag.standard.cli import add_parser as add_answers_parser
+
+    add_log_parser(sub)
+    add_answers_parser(sub)
     return p
 
 

@@ -85,11 +85,47 @@ class Services:
         return make_chat_model(self.settings)
 
     @cached_property
+    def standard_store(self):
+        from rag.standard.store import open_store
+
+        return open_store(self.settings.data_dir)
+
+    @cached_property
+    def standard_answers(self):
+        """Saving and exchanging standard answers, checked against the corpus live at the time."""
+        from rag.standard.service import StandardAnswers
+
+        return StandardAnswers(self.standard_store, lambda: self.corpus)
+
+    @cached_property
+    def question_log(self):
+        """None when `question_log.enabled` is off."""
+        from rag.questionlog import open_log
+
+        cfg = self.settings.question_log
+        return open_log(self.settings.data_dir, cfg.retention_days) if cfg.enabled else None
+
+    @cached_property
     def answerer(self):
         from rag.answer.service import Answerer
+        from rag.standard.matcher import StandardMatcher
 
         with self._lock:
-            return Answerer(self.corpus, self.retriever, self.chat_model, self.settings)
+            retriever = self.retriever
+            cfg = self.settings.standard
+            standard = (
+                StandardMatcher(self.standard_store, retriever.embedder, retriever.corpus, cfg.threshold)
+                if cfg.enabled
+                else None
+            )
+            return Answerer(
+                retriever.corpus,
+                retriever,
+                self.chat_model,
+                self.settings,
+                standard=standard,
+                question_log=self.question_log,
+            )
 
     def install(self, corpus: Corpus, index, retriever: HybridRetriever) -> None:
         """Make components built aside (the admin re-index) live. Assigned over the cached values rather than

@@ -148,6 +148,26 @@ class ServerSettings(BaseModel):
     _split_keys = field_validator("api_keys", mode="before")(classmethod(lambda cls, v: comma_list(v)))
 
 
+class StandardAnswerSettings(BaseModel):
+    """Answers window staff curate (rag/standard/): a question close enough in meaning to a saved one gets it."""
+
+    enabled: bool = True
+    # cosine of the two questions' embeddings at or above which a saved answer is reused. Chosen by
+    # `python bench/standard_threshold.py` on eval/standard-pairs.jsonl (dev groups only): the lowest at which
+    # at most 1% of the pairs that ask something else match. Dev: 57% of paraphrases match, 1 of 120 other
+    # questions; test groups: 56%, 2 of 60. A miss is answered by search as before; a wrong match would not be.
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.94
+
+
+class QuestionLogSettings(BaseModel):
+    """What people asked and what they were told (rag/questionlog/), for evaluators. Question and answer text
+    only: no client address unless `keep_client_address`."""
+
+    enabled: bool = True
+    retention_days: Annotated[int, Field(ge=1)] = 90  # older entries are deleted
+    keep_client_address: bool = False
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
 
@@ -163,6 +183,8 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    standard: StandardAnswerSettings = Field(default_factory=StandardAnswerSettings)
+    question_log: QuestionLogSettings = Field(default_factory=QuestionLogSettings)
 
     def current_date(self) -> date:
         return self.today or date.today()

@@ -56,7 +56,7 @@ def respond(svc: Services, question: str, chat: list, turns: list[dict], mode: s
     text, answer = "", None
     try:
         history = history_of(turns, svc.settings.answer.max_history_turns)
-        for event in svc.answerer.stream(question, history=history, mode=mode or "auto"):
+        for event in svc.answerer.stream(question, history=history, mode=mode or "auto", channel="ui"):
             if isinstance(event, Replace):  # the chat model's text failed its check: the extractive answer follows
                 text = ""
             elif isinstance(event, Token) and event.part == "lead":  # the quoted measures show as cards

@@ -3,11 +3,20 @@ for the API's response, the SSE `done` event, the CLI, MCP, the OpenAI-compatibl
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from rag.corpus.citation import Citation
 
-__all__ = ["Answer", "Citation"]
+__all__ = ["Answer", "Citation", "StandardRef"]
+
+
+class StandardRef(BaseModel):
+    id: int = Field(description="GET /api/admin/answers/{id}")
+    question: str = Field(description="the question it was saved for")
+    similarity: float = Field(description="cosine of the two questions (reused at standard.threshold and above)")
+    version: int
 
 
 class Answer(BaseModel):
@@ -21,6 +30,10 @@ class Answer(BaseModel):
     # the answer up to its quoted measures (warnings, who to contact, the model's sentences): what a page
     # shows above the citation cards, which show the quoted measures themselves. The whole text otherwise.
     lead: str = Field("", description="the answer before the quoted measures")
+    source: Literal["retrieval", "standard"] = Field(
+        default="retrieval", description="standard: a 标准答复 staff saved for a question of the same meaning"
+    )
+    standard: StandardRef | None = Field(default=None, description="the standard answer used, when source is standard")
 
     def to_dict(self) -> dict:
         return self.model_dump()

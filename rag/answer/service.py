@@ -15,7 +15,8 @@ from rag.answer.events import AnswerEvent, Done, Replace, Token
 from rag.answer.followup import resolve, sanitize
 from rag.answer.guard import Guard, split_sentences
 from rag.answer.header import header_answer, header_field
-from rag.answer.model import Answer, Citation
+from rag.answer.highlight import Highlighter
+from rag.answer.model import Answer, Citation, StandardRef
 from rag.answer.notices import validity_warnings
 from rag.answer.prompt import build_messages
 from rag.answer.rewrite import QueryRewriter
@@ -27,11 +28,13 @@ from rag.corpus.deadlines import find_deadlines
 from rag.corpus.model import Measure
 from rag.language.script import to_simplified
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.questionlog.store import LogEntry, QuestionLog
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.query import QueryPlan
 from rag.retrieval.tokenize import latin_share
 from rag.settings import Settings
+from rag.standard.matcher import StandardMatch, StandardMatcher
 
 log = logging.getLogger(__name__)
 MODES = ("auto", "llm", "extractive")
@@ -46,8 +49,19 @@ class Context:
 
 
 class Answerer:
-    def __init__(self, corpus: Corpus, retriever: HybridRetriever, chat: ChatModel | None, settings: Settings):
+    def __init__(
+        self,
+        corpus: Corpus,
+        retriever: HybridRetriever,
+        chat: ChatModel | None,
+        settings: Settings,
+        *,
+        standard: StandardMatcher | None = None,
+        question_log: QuestionLog | None = None,
+    ):
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
+        self.standard, self.question_log = standard, question_log
+        self.highlighter = Highlighter(corpus)
         cfg = settings.answer
         self.scope = ScopeJudge.load(
             corpus,
@@ -62,16 +76,61 @@ class Answerer:
         self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None
 
     def ask(
-        self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        mode: str = "auto",
+        doc: str | None = None,
+        *,
+        channel: str | None = None,
+        client: str | None = None,
     ) -> Answer:
-        for event in self.stream(question, history, mode, doc):
+        for event in self.stream(question, history, mode, doc, channel=channel, client=client):
             if isinstance(event, Done):
                 return event.answer
         raise RuntimeError("answer stream ended without a result")
 
     def stream(
-        self, question: str, history: list[dict] | None = None, mode: str = "auto", doc: str | None = None
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        mode: str = "auto",
+        doc: str | None = None,
+        *,
+        channel: str | None = None,
+        client: str | None = None,
     ) -> Iterator[AnswerEvent]:
+        """The answer's events. The final answer's citations carry their highlights; with a `channel` (api, ui,
+        openai, mcp) it is written to the question log before it is handed out, so nothing shown goes unlogged."""
+        for event in self._events(question, history, mode, doc):
+            if isinstance(event, Done):
+                event = Done(answer=self._finish(event.answer, question, doc, channel, client))
+            yield event
+
+    def _finish(self, answer: Answer, question: str, doc: str | None, channel: str | None, client: str | None):
+        own_words = answer.lead if answer.mode == "llm" or answer.source == "standard" else ""
+        answer = answer.model_copy(
+            update={"citations": self.highlighter.mark(answer.citations, to_simplified(question), own_words)}
+        )
+        if channel is not None and self.question_log is not None:
+            keep = self.settings.question_log.keep_client_address
+            self.question_log.add(
+                LogEntry(
+                    question=question,
+                    answer=answer.answer,
+                    citations=[f"{c.doc}:{c.id}" for c in answer.citations],
+                    refused=answer.refused,
+                    mode=answer.mode,
+                    source=answer.source,
+                    latency_ms=1000 * answer.timings.get("answer", 0.0),
+                    channel=channel,
+                    doc=doc,
+                    client=client if keep else None,
+                )
+            )
+        return answer
+
+    def _events(self, question: str, history: list[dict] | None, mode: str, doc: str | None) -> Iterator[AnswerEvent]:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         started = time.perf_counter()
@@ -81,6 +140,11 @@ class Answerer:
         cleaned, steered = sanitize(question)
         query = resolve(cleaned, history)
         notes = ["问题中的指令或引用标记已被忽略（只按问题内容检索）"] if steered else []
+
+        matched = self.standard.match(query, doc) if self.standard is not None else None
+        if matched is not None:
+            yield from self._standard_answer(matched, english, notes, started)
+            return
 
         field = header_field(cleaned)
         if field:
@@ -300,6 +364,34 @@ class Answerer:
         yield from self._emit("\n")
         yield from self._emit(fallback.quoted, "quoted")  # the quoted measures and their units, from the data
         return preface + body, "llm", []
+
+    def _standard_answer(
+        self, matched: StandardMatch, english: bool, notes: list[str], started: float
+    ) -> Iterator[AnswerEvent]:
+        """The staff's text, then the cited measures quoted with their units from the corpus."""
+        saved, measures = matched.answer, matched.measures
+        warnings = self._warnings(measures, english)
+        lead = "".join(w + "\n" for w in warnings) + saved.answer.strip()
+        quoted = extractive.compose(measures, self.documents, english=english, names=self.english_names).quoted
+        yield from self._emit(lead + "\n")
+        yield from self._emit(quoted, "quoted")
+        notes = [*notes, *warnings, f"标准答复（编号 {saved.id}，第 {saved.version} 版）：{saved.question}"]
+        yield Done(
+            answer=Answer(
+                answer=f"{lead}\n{quoted}",
+                citations=[Citation.of(m) for m in measures],
+                refused=False,
+                mode="extractive",
+                retrieved=[m.id for m in measures],
+                notes=notes,
+                timings={"search": 0.0, "answer": time.perf_counter() - started},
+                lead=lead,
+                source="standard",
+                standard=StandardRef(
+                    id=saved.id, question=saved.question, similarity=round(matched.similarity, 4), version=saved.version
+                ),
+            )
+        )
 
     def _warnings(self, measures: list[Measure], english: bool) -> list[str]:
         return validity_warnings(

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from rag import __version__
-from rag.api import admin, ask, deadlines, errors, feedback, measures, search, units
+from rag.api import admin, ask, deadlines, errors, feedback, measures, question_log, search, standard_answers, units
 from rag.api.api_keys import ApiKeys
 from rag.api.ratelimit import AskRateLimit
 from rag.mcp_server.http import McpEndpoint
@@ -58,7 +58,7 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
             "search_workers": getattr(svc.searcher, "running", 0),
         }
 
-    for module in (search, ask, measures, deadlines, units, admin, feedback):
+    for module in (search, ask, measures, deadlines, units, admin, standard_answers, question_log, feedback):
         app.include_router(module.router)
     app.include_router(openai_router)
     if mcp is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
@@ -51,9 +51,11 @@ def _check_doc(req: AskRequest, svc: Services) -> None:
 
 
 @router.post("/api/ask", response_model=AskResponse)
-def ask(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> AskResponse:
+def ask(req: AskRequest, request: Request, svc: Annotated[Services, Depends(services)]) -> AskResponse:
     _check_doc(req, svc)
-    answer = svc.answerer.ask(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)
+    answer = svc.answerer.ask(
+        req.question, [t.model_dump() for t in req.history], req.mode, req.doc, channel="api", client=_client(request)
+    )
     return answer
 
 
@@ -62,9 +64,11 @@ def ask(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> AskResp
     response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "token … replace? … done events"}},
 )
-def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> EventSourceResponse:
+def ask_stream(req: AskRequest, request: Request, svc: Annotated[Services, Depends(services)]) -> EventSourceResponse:
     _check_doc(req, svc)
-    events = svc.answerer.stream(req.question, [t.model_dump() for t in req.history], req.mode, req.doc)
+    events = svc.answerer.stream(
+        req.question, [t.model_dump() for t in req.history], req.mode, req.doc, channel="api", client=_client(request)
+    )
     first = next(events)  # fail before the 200 goes out (e.g. ModelBusy → 503), not inside the stream
 
     def frames():
@@ -73,6 +77,10 @@ def ask_stream(req: AskRequest, svc: Annotated[Services, Depends(services)]) -> 
 
     # sse-starlette: the framing, keep-alive comments while the model thinks, and disconnect handling
     return EventSourceResponse(frames(), sep="\n", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def _chain(first, rest):

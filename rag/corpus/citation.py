@@ -22,6 +22,11 @@ class Citation(BaseModel):
     section: str = Field(description="where it sits: part > section")
     roles: RolesOut = Field(default_factory=RolesOut, description="the same units by role")
     deadlines: list[str] = Field(default_factory=list, description="time limits as written: 2021年6月前, 5个工作日内")
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(start, end) character offsets in text of the sentences the answer quotes, or of the one "
+        "that best matches the question",
+    )
 
     @classmethod
     def of(cls, m: Measure) -> Citation:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rag.durable_sqlite import connect, shared
+
 FILE_NAME = "feedback.sqlite3"
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 2000
@@ -30,7 +32,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT '',
     mode TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT ''
-)
+);
 """
 
 
@@ -73,15 +75,8 @@ class FeedbackStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.row_factory = sqlite3.Row
-        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise RuntimeError(f"{self.path}: SQLite refused WAL mode (got {mode}); is it on a network file system?")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(SCHEMA)
+        self._db = connect(self.path, SCHEMA)
 
     def add(self, fb: Feedback) -> int:
         """Store one feedback and return its id once it is durable."""
@@ -151,14 +146,6 @@ def _row(row: sqlite3.Row) -> Feedback:
     )
 
 
-_open: dict[Path, FeedbackStore] = {}
-_open_lock = threading.Lock()
-
-
 def open_store(data_dir: Path) -> FeedbackStore:
     """The store under a data directory, opened once per process (the API, the UI and the export share it)."""
-    path = (Path(data_dir) / FILE_NAME).resolve()
-    with _open_lock:
-        if path not in _open:
-            _open[path] = FeedbackStore(path)
-        return _open[path]
+    return shared(Path(data_dir) / FILE_NAME, FeedbackStore)

@@ -106,7 +106,7 @@ class PolicyTools:
 
     def ask(self, question: str, history: list[Turn] | None = None) -> AskResponse:
         question = self._text(question, "question")
-        answer = self.svc.answerer.ask(question, [t.model_dump() for t in history or []], "auto")
+        answer = self.svc.answerer.ask(question, [t.model_dump() for t in history or []], "auto", channel="mcp")
         return answer
 
 

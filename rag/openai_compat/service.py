@@ -74,7 +74,7 @@ class ChatCompletions:
         self.answerer, self.with_doc, self.clock = answerer, with_doc, clock
 
     def complete(self, q: Question, model: str) -> ChatCompletion:
-        answer = self.answerer.ask(q.text, q.history, q.mode, q.doc)
+        answer = self.answerer.ask(q.text, q.history, q.mode, q.doc, channel="openai")
         return ChatCompletion(
             id=_new_id(),
             created=int(self.clock()),
@@ -87,7 +87,7 @@ class ChatCompletions:
 
     def events(self, q: Question) -> Iterator[AnswerEvent]:
         """The Answerer's events; the first is taken before the response starts, so a busy model is a 503."""
-        return self.answerer.stream(q.text, q.history, q.mode, q.doc)
+        return self.answerer.stream(q.text, q.history, q.mode, q.doc, channel="openai")
 
     def chunks(self, events: Iterator[AnswerEvent], model: str) -> Iterator[ChatCompletionChunk]:
         cid, created = _new_id(), int(self.clock())

@@ -1,0 +1,48 @@
+"""`rag answers export|import`: standard answers as JSON Lines (the admin API's export format)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    s = sub.add_parser("answers", help="standard answers (标准答复) staff curate")
+    asub = s.add_subparsers(dest="answers_command", required=True)
+    b = asub.add_parser("export", help="every standard answer as JSON Lines")
+    b.add_argument("--out", help="write to this file instead of stdout")
+    b.set_defaults(func=export)
+    b = asub.add_parser("import", help="add (or replace, by question) the answers of a JSON Lines file")
+    b.add_argument("file", type=Path)
+    b.add_argument("--editor", default="cli", help="recorded as who made the change")
+    b.set_defaults(func=import_file)
+
+
+def export(args: argparse.Namespace) -> int:
+    from rag.services import get_services
+
+    lines = get_services().standard_answers.export_jsonl()
+    if not args.out:
+        for line in lines:
+            print(line)
+        return 0
+    rows = list(lines)
+    Path(args.out).write_text("".join(line + "\n" for line in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} standard answers to {args.out}", file=sys.stderr)
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from rag.services import get_services
+    from rag.standard.checks import StandardAnswerError
+    from rag.standard.service import parse_jsonl
+
+    try:
+        rows = parse_jsonl(args.file.read_text(encoding="utf-8"))
+        done = get_services().standard_answers.import_rows(rows, args.editor)
+    except StandardAnswerError as exc:
+        print("rag answers import: nothing imported:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        return 1
+    print(f"{done['created']} created, {done['replaced']} replaced", file=sys.stderr)
+    return 0

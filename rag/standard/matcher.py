@@ -1,0 +1,75 @@
+"""Find the saved standard answer a question asks for: the saved question nearest in meaning, if its cosine
+reaches `standard.threshold` (chosen on written paraphrase pairs: bench/standard_threshold.py).
+
+The saved questions are embedded as queries with the retriever's own encoder, once per change of the store
+(its revision), so a save is live for the next question, in every process that reads the same file.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.corpus.collection import Corpus
+from rag.corpus.model import Measure
+from rag.embeddings.base import Embedder
+from rag.standard.model import StandardAnswer
+from rag.standard.store import StandardStore
+
+_EDGES = re.compile(r"^[\s,，.。!！?？、~～]+|[\s,，.。!！?？、~～]+$")
+
+
+def question_text(question: str) -> str:
+    """The question as both sides are embedded: NFKC (full-width letters and digits), outer punctuation off."""
+    return _EDGES.sub("", re.sub(r"\s+", " ", unicodedata.normalize("NFKC", question)))
+
+
+@dataclass(frozen=True)
+class StandardMatch:
+    answer: StandardAnswer
+    similarity: float
+    measures: list[Measure]  # its citations, as the corpus holds them now
+
+
+class StandardMatcher:
+    def __init__(self, store: StandardStore, embedder: Embedder, corpus: Corpus, threshold: float):
+        self.store, self.embedder, self.corpus, self.threshold = store, embedder, corpus, threshold
+        self._lock = threading.Lock()
+        self._revision = -1
+        self._answers: list[tuple[StandardAnswer, list[Measure]]] = []
+        self._vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+
+    def match(self, question: str, doc: str | None = None) -> StandardMatch | None:
+        answers, vectors = self._current()
+        if not answers:
+            return None
+        sims = vectors @ np.asarray(self.embedder.embed_query(question_text(question)), dtype=np.float32)
+        for i in np.argsort(-sims):
+            if sims[i] < self.threshold:
+                return None
+            answer, measures = answers[i]
+            if doc and answer.doc and answer.doc != doc:
+                continue  # saved for another notice
+            if doc and all(m.doc != doc for m in measures):
+                continue
+            return StandardMatch(answer, float(sims[i]), measures)
+        return None
+
+    def _current(self) -> tuple[list[tuple[StandardAnswer, list[Measure]]], np.ndarray]:
+        revision = self.store.revision()
+        with self._lock:
+            if revision != self._revision:
+                live = []
+                for a in self.store.all():
+                    measures = [self.corpus.by_key.get(c.key) for c in a.citations]
+                    if measures and all(m is not None for m in measures):  # a measure gone since: not served
+                        live.append((a, [m for m in measures if m is not None]))
+                vectors = [self.embedder.embed_query(question_text(a.question)) for a, _ in live]
+                self._answers = live
+                self._vectors = np.asarray(vectors, dtype=np.float32).reshape(len(live), self.embedder.dim)
+                self._revision = revision
+            return self._answers, self._vectors
