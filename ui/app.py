@@ -13,9 +13,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
+from rag.evaluation.job import EvalJob  # noqa: E402
 from rag.feedback.store import FeedbackStore, open_store  # noqa: E402
 from rag.services import Services  # noqa: E402
-from ui import chat, lookup  # noqa: E402
+from ui import admin, chat, lookup  # noqa: E402
 
 PATH = "/ui"
 THEME = gr.themes.Soft(
@@ -63,6 +64,12 @@ CSS = """
                                                   vertical-align: top; }
 .rag-validity { margin-left: 6px; }
 .rag-expired, .rag-superseded { color: #b91c1c; font-weight: 600; }
+mark.rag-hl { background: #fef08a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.rag-standard { margin-bottom: 6px; display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
+.rag-standard-badge { background: #1d4ed8; color: #fff; border-radius: 4px; padding: 1px 8px; font-weight: 700; }
+.rag-standard-q { color: #6b7280; font-size: 0.9em; }
+.rag-progress { background: #e5e7eb; border-radius: 6px; height: 14px; overflow: hidden; }
+.rag-progress-bar { background: #2563eb; height: 100%; }
 """
 HEAD = '<meta name="description" content="营商环境政策问答：引用措施编号与责任单位">'
 
@@ -82,6 +89,8 @@ def build_blocks(svc: Services, store: FeedbackStore | None = None) -> gr.Blocks
                 chat.build(svc, feedback)
             with gr.Tab("快速查询（窗口人员）", id="lookup"):
                 lookup.build(svc)
+            with gr.Tab("管理（工作人员）", id="admin"):
+                admin.build(svc, feedback, EvalJob(svc))
     return blocks
 
 

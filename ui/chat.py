@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import gradio as gr
 
@@ -27,6 +28,9 @@ EXAMPLES = [
     "区税务局负责哪些措施？",
 ]
 MODES = [("自动", "auto"), ("摘录原文（最快）", "extractive"), ("模型生成", "llm")]
+# icons are SVG files and marks are characters every CJK or DejaVu font has: no emoji font is installed here
+ICONS = Path(__file__).parent / "icons"
+SAVED = "✓"
 
 
 def history_of(turns: list[dict], max_turns: int) -> list[dict]:
@@ -109,8 +113,8 @@ def save_feedback(store: FeedbackStore, turns: list[dict], turn: int, rating: st
             source="ui",
         )
     )
-    verdict = "👍 有帮助" if rating == "up" else "👎 没帮助"
-    return f"✅ 反馈已保存（编号 {fid}，{verdict}）。谢谢！"
+    verdict = "有帮助" if rating == "up" else "没帮助"
+    return f"{SAVED} 反馈已保存（编号 {fid}，{verdict}）。谢谢！"
 
 
 def turn_of_message(index) -> int:
@@ -146,7 +150,7 @@ def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
     with gr.Accordion("回答方式", open=False):
         mode = gr.Radio(MODES, value=svc.settings.answer.mode, show_label=False, elem_id="rag-mode")
     with gr.Group(elem_id="rag-feedback"):
-        gr.Markdown("**这条回答有帮助吗？** 评价最新的回答，或点对话里任一回答下的 👍/👎。", padding=True)
+        gr.Markdown("**这条回答有帮助吗？** 评价最新的回答，或点对话里任一回答下的赞或踩。", padding=True)
         comment = gr.Textbox(
             label="意见（可选）",
             placeholder="哪里好、哪里不对、缺了什么",
@@ -155,8 +159,8 @@ def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
             elem_id="rag-comment",
         )
         with gr.Row():
-            up = gr.Button("👍 有帮助", elem_id="rag-up")
-            down = gr.Button("👎 没帮助", elem_id="rag-down")
+            up = gr.Button("有帮助", icon=str(ICONS / "thumb-up.svg"), elem_id="rag-up")
+            down = gr.Button("没帮助", icon=str(ICONS / "thumb-down.svg"), elem_id="rag-down")
         status = gr.Markdown(elem_id="rag-feedback-status")
 
     def ask(q, c, t, m):
@@ -177,7 +181,7 @@ def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
     def rate_latest(rating):
         def fn(t, text):
             msg = save_feedback(store(), t, -1, rating, text)
-            return msg, ("" if msg.startswith("✅") else text)
+            return msg, ("" if msg.startswith(SAVED) else text)
 
         return fn
 
@@ -188,7 +192,7 @@ def build(svc: Services, store: Callable[[], FeedbackStore]) -> None:
         if data.liked not in (True, False):  # un-liking: nothing to store
             return gr.skip(), gr.skip()
         msg = save_feedback(store(), t, turn_of_message(data.index), "up" if data.liked else "down", text)
-        return msg, ("" if msg.startswith("✅") else text)
+        return msg, ("" if msg.startswith(SAVED) else text)
 
     chat.like(rate_message, [turns, comment], [status, comment])
     clear.click(lambda: ([], [], "", ""), None, [chat, turns, box, status])

@@ -4,6 +4,8 @@ and a reply draft built from the chosen measures, with a copy button.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 
 from rag.corpus.model import Measure
@@ -18,7 +20,7 @@ DRAFT_DEFAULT = 3  # search results preselected for the reply; a unit's measures
 # the older selection-based copy for a server reached over plain http on the office network.
 COPY_JS = """(text) => {
   const done = () => { const s = document.querySelector('#rag-copy-status');
-    if (s) s.textContent = text ? '✅ 已复制到剪贴板' : '没有可复制的内容'; };
+    if (s) s.textContent = text ? '✓ 已复制到剪贴板' : '没有可复制的内容'; };
   if (!text) { done(); return; }
   const fallback = () => { const t = document.createElement('textarea'); t.value = text; document.body.appendChild(t);
     t.select(); try { document.execCommand('copy'); } finally { t.remove(); } done(); };
@@ -97,7 +99,12 @@ def build(svc: Services) -> None:
             draft = gr.Textbox(
                 label="可复制的答复", lines=10, max_lines=24, buttons=["copy"], interactive=True, elem_id="rag-draft"
             )
-            copy = gr.Button("📋 复制答复", variant="primary", elem_id="rag-copy")
+            copy = gr.Button(
+                "复制答复",
+                icon=str(Path(__file__).parent / "icons" / "clipboard.svg"),
+                variant="primary",
+                elem_id="rag-copy",
+            )
             gr.HTML('<div id="rag-copy-status"></div>', padding=False)
 
     def compose(keys: list[str], about: str) -> str:

@@ -53,13 +53,24 @@ def deadline_chips(deadlines: Iterable[str]) -> str:
     return f'<div class="rag-deadlines"><span class="rag-units-label">时限：</span>{chips}</div>' if chips else ""
 
 
+def marked_text(text: str, spans) -> str:
+    """The measure text with the answer's sentences (or the best match to the question) in <mark>."""
+    out, at = [], 0
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        if start < at or end <= start or end > len(text):
+            continue  # overlapping or out of range: never garble the text
+        out += [escape(text[at:start]), f'<mark class="rag-hl">{escape(text[start:end])}</mark>']
+        at = end
+    return "".join(out) + escape(text[at:])
+
+
 def measure_card(c: dict, *, highlight: Iterable[str] = (), extra: str = "") -> str:
     """One measure: its id, where it sits in the notice, its full text, its units by role and its time limits."""
     return (
         f'<div class="rag-card" data-measure="{escape(c.get("id", ""))}">'
         f'<div class="rag-card-head"><span class="rag-id">{escape(c.get("id", ""))}</span>'
         f'<span class="rag-section">{escape(c.get("section", ""))}</span>{extra}</div>'
-        f'<div class="rag-text">{escape(c.get("text", ""))}</div>'
+        f'<div class="rag-text">{marked_text(c.get("text", ""), c.get("highlights") or [])}</div>'
         + units_block(c, highlight)
         + deadline_chips(c.get("deadlines") or [])
         + "</div>"
@@ -91,6 +102,13 @@ def answer_message(answer: dict) -> str:
         text = answer.get("answer", "")
         # the answer's lead (who to contact, the model's sentences); its quoted measures show as the cards
         shown = (answer.get("lead") or text) if citations else text
+        standard = answer.get("standard") if answer.get("source") == "standard" else None
+        if standard:
+            asked = escape(standard.get("question", ""))
+            parts.append(
+                '<div class="rag-standard"><span class="rag-standard-badge">标准答复</span>'
+                f'<span class="rag-standard-q">工作人员为“{asked}”审定的答复</span></div>'
+            )
         parts.append(f'<div class="rag-answer">{escape(shown)}</div>')
     for note in answer.get("notes") or []:
         parts.append(f'<div class="rag-note">ℹ {escape(note)}</div>')

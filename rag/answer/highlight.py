@@ -18,6 +18,7 @@ from rag.language.script import to_simplified
 # and marking the whole of it would mark nothing
 _SENTENCE = re.compile(r"[^。；;！!？?，,\n]+[。；;！!？?，,]?")
 _TEXTLESS = re.compile(r"[^\w]+")
+_NUMBER = re.compile(r"\s*\d+\s*[.．、]\s*")  # the item number a measure's text opens with
 QUOTED_SHARE = 0.5  # of a sentence's bigrams found in the answer's words: it is quoted
 
 
@@ -26,10 +27,18 @@ def bigrams(text: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
+def grams(text: str) -> set[str]:
+    """Bigrams and single characters: a question that shares no word with a clause may share a character
+    (自来水 and 供水), and rare characters weigh in through their idf."""
+    t = _TEXTLESS.sub("", to_simplified(text).lower())
+    return set(t) | {t[i : i + 2] for i in range(len(t) - 1)}
+
+
 def sentence_spans(text: str, body_end: int) -> list[tuple[int, int]]:
     """(start, end) of each sentence of the measure's body (the unit clause after `body_end` is never marked)."""
     spans = []
-    for m in _SENTENCE.finditer(text[:body_end]):
+    number = _NUMBER.match(text)
+    for m in _SENTENCE.finditer(text[:body_end], number.end() if number else 0):
         start, end = m.span()
         while start < end and text[start].isspace():
             start += 1
@@ -48,7 +57,7 @@ class Highlighter:
     def idf(self) -> dict[str, float]:
         with self._lock:  # counted once, on the first answer
             if self._idf is None:
-                df = Counter(g for m in self.corpus.measures for g in bigrams(m.text))
+                df = Counter(g for m in self.corpus.measures for g in grams(m.text))
                 n = max(1, len(self.corpus.measures))
                 self._idf = {g: math.log(1 + n / c) for g, c in df.items()}
             return self._idf
@@ -56,7 +65,7 @@ class Highlighter:
     def mark(self, citations: list[Citation], question: str, own_words: str = "") -> list[Citation]:
         """The citations with `highlights` set; `own_words` is the answer text not quoted from the measures."""
         said = bigrams(own_words) if own_words else set()
-        asked = bigrams(question)
+        asked = grams(question)
         out = []
         for c in citations:
             m = self.corpus.by_key.get(f"{c.doc}:{c.id}")
@@ -64,12 +73,17 @@ class Highlighter:
             body_end = at + len(m.body) if m is not None and at >= 0 else len(c.text)
             spans = sentence_spans(c.text, body_end)
             quoted = [s for s in spans if _share(bigrams(c.text[s[0] : s[1]]), said) >= QUOTED_SHARE]
-            out.append(c.model_copy(update={"highlights": quoted or self._best(c.text, spans, asked | said)}))
+            wanted = asked | (grams(own_words) if own_words else set())
+            out.append(c.model_copy(update={"highlights": quoted or self._best(c.text, spans, wanted)}))
         return out
 
     def _best(self, text: str, spans: list[tuple[int, int]], asked: set[str]) -> list[tuple[int, int]]:
         idf = self.idf
-        scored = [(sum(idf.get(g, 0.0) for g in bigrams(text[a:b]) & asked), (a, b)) for a, b in spans]
+        # a shared bigram counts fully, a shared character at half its idf
+        scored = [
+            (sum(idf.get(g, 0.0) * (1.0 if len(g) == 2 else 0.5) for g in grams(text[a:b]) & asked), (a, b))
+            for a, b in spans
+        ]
         best = max(scored, default=(0.0, (0, 0)), key=lambda x: x[0])
         return [best[1]] if best[0] > 0 else []
 

@@ -372,13 +372,18 @@ class Answerer:
         saved, measures = matched.answer, matched.measures
         warnings = self._warnings(measures, english)
         lead = "".join(w + "\n" for w in warnings) + saved.answer.strip()
-        quoted = extractive.compose(measures, self.documents, english=english, names=self.english_names).quoted
+        quoted = (
+            extractive.compose(measures, self.documents, english=english, names=self.english_names).quoted
+            if measures
+            else ""
+        )
         yield from self._emit(lead + "\n")
-        yield from self._emit(quoted, "quoted")
-        notes = [*notes, *warnings, f"标准答复（编号 {saved.id}，第 {saved.version} 版）：{saved.question}"]
+        if quoted:
+            yield from self._emit(quoted, "quoted")
+        notes = [*notes, *warnings]  # which saved answer, and how close: in `standard`
         yield Done(
             answer=Answer(
-                answer=f"{lead}\n{quoted}",
+                answer=f"{lead}\n{quoted}".rstrip(),
                 citations=[Citation.of(m) for m in measures],
                 refused=False,
                 mode="extractive",

@@ -19,6 +19,11 @@ bearer = HTTPBearer(auto_error=False, description="the server's admin token (RAG
 _create = threading.Lock()
 
 
+def token_matches(expected: str, given: str) -> bool:
+    """Constant-time comparison; an empty expected token (admin disabled) matches nothing."""
+    return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 def require_admin(
     svc: Annotated[Services, Depends(services)], creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> None:
@@ -29,7 +34,7 @@ def require_admin(
         raise HTTPException(
             401, "send the admin token as 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"}
         )
-    if not hmac.compare_digest(creds.credentials.encode("utf-8"), token.encode("utf-8")):
+    if not token_matches(token, creds.credentials):
         raise HTTPException(401, "wrong admin token", headers={"WWW-Authenticate": "Bearer"})
 
 

@@ -5,7 +5,6 @@ the X-Editor header, percent-encoded when not ASCII, else ?editor=; "admin" when
 from __future__ import annotations
 
 from typing import Annotated
-
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
@@ -25,6 +24,8 @@ router = APIRouter(
     dependencies=[Depends(require_admin)],
     responses={401: {"description": "missing or wrong token"}, 403: {"description": "admin endpoints disabled"}},
 )
+
+
 def editor_name(
     header: Annotated[
         str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.evaluation.dataset import Question
@@ -95,8 +96,10 @@ def evaluate(
     mode: str = "auto",
     progress: bool = True,
     corpus_keys: set[tuple[str, str]] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[QuestionResult]:
-    """Every question in file order. RunnerError (system unusable) propagates; per-question errors are scored."""
+    """Every question in file order. RunnerError (system unusable) propagates; per-question errors are scored.
+    `on_progress(done, total)` is called after each question (the admin tab's progress bar)."""
     from tqdm import tqdm
 
     if corpus_keys is None:
@@ -108,5 +111,7 @@ def evaluate(
     )
     for q in bar:
         results.append(evaluate_question(q, runner, answers=answers, mode=mode, corpus_keys=corpus_keys))
+        if on_progress is not None:
+            on_progress(len(results), len(questions))
     bar.close()
     return results

@@ -105,6 +105,15 @@ class FeedbackStore:
             row = self._db.execute("SELECT * FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
         return _row(row) if row else None
 
+    def recent(self, rating: str | None = None, limit: int = 50) -> list[Feedback]:
+        """The newest feedback, newest first (of one rating, when given): what the admin tab lists."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM feedback WHERE (? IS NULL OR rating = ?) ORDER BY id DESC LIMIT ?",
+                (rating, rating, limit),
+            ).fetchall()
+        return [_row(r) for r in rows]
+
     def __iter__(self) -> Iterator[Feedback]:
         """Every feedback, oldest first; read in pages so a large table does not hold the lock for long."""
         last = 0

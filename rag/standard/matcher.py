@@ -66,7 +66,7 @@ class StandardMatcher:
                 live = []
                 for a in self.store.all():
                     measures = [self.corpus.by_key.get(c.key) for c in a.citations]
-                    if measures and all(m is not None for m in measures):  # a measure gone since: not served
+                    if all(m is not None for m in measures):  # a measure gone since: not served
                         live.append((a, [m for m in measures if m is not None]))
                 vectors = [self.embedder.embed_query(question_text(a.question)) for a, _ in live]
                 self._answers = live

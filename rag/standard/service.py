@@ -23,10 +23,13 @@ class StandardAnswerIn(BaseModel):
     question: str = Field(..., min_length=1, max_length=MAX_QUESTION_CHARS, description="the question people ask")
     answer: str = Field(..., min_length=1, max_length=MAX_ANSWER_CHARS, description="the answer to give")
     citations: list[str] = Field(
-        ..., min_length=1, max_length=50, description="measure ids it rests on: 二(四)4, or doc:id with two notices"
+        default_factory=list,
+        max_length=50,
+        description="measure ids it rests on: 二(四)4, or doc:id with two notices; none for a question no "
+        "notice covers (then the answer may name no unit of any notice)",
     )
-    doc: str | None = Field(None, max_length=200, description="only for questions about this document")
-    editor: str | None = Field(None, max_length=100, description="who saves it (else the X-Editor header)")
+    doc: str | None = Field(default=None, max_length=200, description="only for questions about this document")
+    editor: str | None = Field(default=None, max_length=100, description="who saves it (else the X-Editor header)")
 
 
 class StandardAnswers:

@@ -22,7 +22,7 @@ class FakeAnswerer:
     def __init__(self, retriever):
         self.retriever = retriever
 
-    def ask(self, question, history=None, mode="auto", doc=None):
+    def ask(self, question, history=None, mode="auto", doc=None, *, channel=None, client=None):
         hits = self.retriever.retrieve(question, 4, doc=doc)
         if not hits:
             return Answer(answer="无法回答", citations=[], refused=True, mode="extractive")

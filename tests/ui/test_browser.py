@@ -157,7 +157,7 @@ def test_feedback_is_exported_and_survives_kill_9(page, live_server):
     page.wait_for_selector("#rag-feedback-status:has-text('反馈已保存')")
     assert page.input_value("#rag-comment textarea") == ""  # cleared once stored
     page.locator('#rag-chat button[aria-label="赞"]').last.click()  # the thumbs under the answer itself
-    page.wait_for_function("() => document.querySelector('#rag-feedback-status').innerText.includes('👍')")
+    page.wait_for_function("() => document.querySelector('#rag-feedback-status').innerText.includes('（编号') && document.querySelector('#rag-feedback-status').innerText.includes('，有帮助')")
     shot(page, "08-feedback")
 
     live_server.kill()  # nothing acknowledged on the page may be lost

@@ -16,7 +16,7 @@ class ScriptedAnswerer:
     def __init__(self, *scripts):
         self.scripts, self.calls = list(scripts), []
 
-    def stream(self, question, history=None, mode="auto", doc=None):
+    def stream(self, question, history=None, mode="auto", doc=None, *, channel=None, client=None):
         self.calls.append({"question": question, "history": history, "mode": mode})
         script = self.scripts.pop(0)
         if isinstance(script, Exception):
@@ -115,7 +115,7 @@ def test_feedback_on_latest_and_on_any_turn(tmp_path, corpus):
     turns = [{"question": "q1", "answer": answer("a1", ["二(四)4"], corpus=corpus)},
              {"question": "q2", "answer": answer("a2")}]
     msg = chat.save_feedback(store, turns, -1, "down", "  缺少地址 ")
-    assert msg.startswith("✅") and "👎" in msg
+    assert msg.startswith("✓") and "没帮助" in msg
     msg = chat.save_feedback(store, turns, chat.turn_of_message(1), "up", "")  # message 1 is the first answer
     rows = list(store)
     assert [(r.question, r.rating, r.comment, r.source) for r in rows] == [("q2", "down", "缺少地址", "ui"), ("q1", "up", "", "ui")]
