@@ -30,7 +30,6 @@ def main() -> None:
     ap.add_argument("file", nargs="?", default=str(PAIRS))
     ap.add_argument("--thresholds", type=float, nargs="*")
     args = ap.parse_args()
-    from rag.language.script import to_simplified
     from rag.services import get_services
     from rag.standard.matcher import question_text
 
@@ -40,7 +39,7 @@ def main() -> None:
     cache: dict[str, np.ndarray] = {}
 
     def vec(text: str) -> np.ndarray:
-        key = question_text(to_simplified(text))
+        key = question_text(text, svc.settings.embedding.max_query_chars)
         if key not in cache:
             cache[key] = embed(key)
         return cache[key]

@@ -114,7 +114,13 @@ class Services:
             retriever = self.retriever
             cfg = self.settings.standard
             standard = (
-                StandardMatcher(self.standard_store, retriever.embedder, retriever.corpus, cfg.threshold)
+                StandardMatcher(
+                    self.standard_store,
+                    retriever.embedder,
+                    retriever.corpus,
+                    cfg.threshold,
+                    self.settings.embedding.max_query_chars,
+                )
                 if cfg.enabled
                 else None
             )
