@@ -1,7 +1,6 @@
 """Answers with the local chat model on a sample of a QA file: time to the first streamed token, time to
 the whole answer, how often the model's phrasing passed the checks, and the unit / refusal / citation
 figures of the final answers. The model runs one question at a time, as the server runs it."""
-
 from __future__ import annotations
 
 import argparse
@@ -64,22 +63,15 @@ def main() -> None:
             n_units += 1
             units += sum(norm(u) in norm(a.answer) for u in r["gold_units"]) / len(r["gold_units"])
         why = f" replaced: {replaced[0].split('：', 1)[-1][:90]}" if replaced else ""
-        print(
-            f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s mode={a.mode:10s} refused={a.refused}{why}",
-            flush=True,
-        )
+        print(f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s mode={a.mode:10s} refused={a.refused}{why}", flush=True)
     p95 = lambda xs: sorted(xs)[min(len(xs) - 1, int(0.95 * len(xs)))] if xs else float("nan")
     n = len(rows)
-    print(
-        f"\nquestions={n} first token p50={statistics.median(first_tokens):.2f}s p95={p95(first_tokens):.2f}s"
-        f" | first model token p50={statistics.median(first_model_tokens) if first_model_tokens else float('nan'):.2f}s"
-        f" | whole answer p50={statistics.median(totals):.1f}s p95={p95(totals):.1f}s max={max(totals):.1f}s"
-    )
-    print(
-        f"model asked for {int(asked)} of {n}; its phrasing kept for {int(kept)} ({kept / asked if asked else float('nan'):.2f})"
-        f" citation validity={valid / n:.3f} refusal accuracy={refusal / n:.3f}"
-        f" unit recall={units / n_units if n_units else float('nan'):.3f}"
-    )
+    print(f"\nquestions={n} first token p50={statistics.median(first_tokens):.2f}s p95={p95(first_tokens):.2f}s"
+          f" | first model token p50={statistics.median(first_model_tokens) if first_model_tokens else float('nan'):.2f}s"
+          f" | whole answer p50={statistics.median(totals):.1f}s p95={p95(totals):.1f}s max={max(totals):.1f}s")
+    print(f"model asked for {int(asked)} of {n}; its phrasing kept for {int(kept)} ({kept / asked if asked else float('nan'):.2f})"
+          f" citation validity={valid / n:.3f} refusal accuracy={refusal / n:.3f}"
+          f" unit recall={units / n_units if n_units else float('nan'):.3f}")
 
 
 if __name__ == "__main__":

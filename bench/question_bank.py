@@ -63,10 +63,8 @@ def main() -> None:
         bank.votes(v, args.neighbours, kept_cfg.bank_temperature)
         bank.similarity(v)
         timings.append(time.perf_counter() - t)
-    print(
-        f"vote + similarities per question: p50 {percentile(timings, 50) * 1e3:.2f} ms, "
-        f"p95 {percentile(timings, 95) * 1e3:.2f} ms"
-    )
+    print(f"vote + similarities per question: p50 {percentile(timings, 50) * 1e3:.2f} ms, "
+          f"p95 {percentile(timings, 95) * 1e3:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ it, by category, and the seconds each rewrite took. Needs the local chat model (
 
     python bench/rewrite.py eval/qa.jsonl eval/users-dev.jsonl
 """
-
 from __future__ import annotations
 
 import argparse
@@ -42,23 +41,16 @@ def main() -> None:
             ctx = with_rw.context(q.question)
             if ctx.rewritten:
                 seconds.append(time.perf_counter() - t)
-            pair = (
-                bool(base.hits) and base.hits[0].measure.id in gold,
-                bool(ctx.hits) and ctx.hits[0].measure.id in gold,
-            )
+            pair = (bool(base.hits) and base.hits[0].measure.id in gold, bool(ctx.hits) and ctx.hits[0].measure.id in gold)
             hits[q.category].append(pair)
             hits["OVERALL"].append(pair)
     print(f"{'category':16s} {'n':>4s} {'hit@1':>7s} {'+rewrite':>9s}")
     for cat in sorted(hits, key=lambda c: (c == "OVERALL", c)):
         rows = hits[cat]
-        print(
-            f"{cat:16s} {len(rows):4d} {sum(a for a, _ in rows) / len(rows):7.3f} {sum(b for _, b in rows) / len(rows):9.3f}"
-        )
+        print(f"{cat:16s} {len(rows):4d} {sum(a for a, _ in rows) / len(rows):7.3f} {sum(b for _, b in rows) / len(rows):9.3f}")
     if seconds:
-        print(
-            f"rewritten {len(seconds)} of {len(hits['OVERALL'])}; seconds per rewrite p50 {percentile(seconds, 50):.2f}, "
-            f"p95 {percentile(seconds, 95):.2f}"
-        )
+        print(f"rewritten {len(seconds)} of {len(hits['OVERALL'])}; seconds per rewrite p50 {percentile(seconds, 50):.2f}, "
+              f"p95 {percentile(seconds, 95):.2f}")
 
 
 if __name__ == "__main__":

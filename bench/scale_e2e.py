@@ -21,7 +21,6 @@ p50 of about 6 ms (bench/query_encoder.py). Clause views are off (clause_weight 
 they would add three million vectors; see the README. Recall@10 compares the store's dense top 10 with
 exact inner-product search over the same vectors. RSS is the serving process's.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -49,7 +48,6 @@ MODEL = "synthetic-clustered"
 
 
 # --- the corpus ------------------------------------------------------------------------------------
-
 
 def topic_count(n: int) -> int:
     return max(32, int(2 * math.sqrt(n)))  # a city has more subjects than a district: 10k → 200, 1M → 2000
@@ -94,19 +92,19 @@ class Generator:
         for a in range(parts):
             if left <= 0:
                 break
-            lines.append(f"{CN[a]}、{''.join(self.vocab[words[w : w + 3]])}")
+            lines.append(f"{CN[a]}、{''.join(self.vocab[words[w:w + 3]])}")
             w += 3
             for s in range(sections):
                 if left <= 0:
                     break
-                lines.append(f"({CN[s]}){''.join(self.vocab[words[w : w + 4]])}。具体措施:")
+                lines.append(f"({CN[s]}){''.join(self.vocab[words[w:w + 4]])}。具体措施:")
                 w += 4
                 for i in range(1, items + 1):
                     if left <= 0:
                         break
                     t, sub = int(rng.choice(self.topics, p=self.topic_p)), int(rng.integers(0, 8))
                     k = int(rng.integers(8, 30))
-                    body = "，".join([self.clauses[t % len(self.clauses)], *self.vocab[words[w : w + k]]])
+                    body = "，".join([self.clauses[t % len(self.clauses)], *self.vocab[words[w:w + k]]])
                     w = (w + k) % (len(words) - 40)
                     units = "、".join(rng.choice(self.units, size=int(rng.integers(1, 4)), replace=False))
                     lines.append(f"{i}.{body}。(责任单位:{units})")
@@ -139,12 +137,11 @@ def vectors_for(keys: list[str], topics: dict[str, tuple[int, int]], n_topics: i
     sub_dirs = _unit(rng.standard_normal((n_topics, 8, DIM), dtype=np.float32))
     out = np.empty((len(keys), DIM), dtype=np.float32)
     for lo in range(0, len(keys), 100_000):
-        chunk = keys[lo : lo + 100_000]
+        chunk = keys[lo:lo + 100_000]
         ts = np.array([topics[k] for k in chunk])
         noise = _unit(rng.standard_normal((len(chunk), DIM), dtype=np.float32))
-        out[lo : lo + len(chunk)] = _unit(
-            0.6 * common + 0.55 * topic_dirs[ts[:, 0]] + 0.4 * sub_dirs[ts[:, 0], ts[:, 1]] + 1.0 * noise
-        )
+        out[lo:lo + len(chunk)] = _unit(0.6 * common + 0.55 * topic_dirs[ts[:, 0]] + 0.4 * sub_dirs[ts[:, 0], ts[:, 1]]
+                                        + 1.0 * noise)
     return out
 
 
@@ -166,25 +163,16 @@ class SyntheticEmbedder:
         return q if q is not None else self._random(text)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return (
-            np.stack([self.by_text[t] if t in self.by_text else self._random(t) for t in texts])
-            if texts
-            else np.zeros((0, DIM), np.float32)
-        )
+        return np.stack([self.by_text[t] if t in self.by_text else self._random(t) for t in texts]) if texts else \
+            np.zeros((0, DIM), np.float32)
 
 
 def _settings(work: Path, store: str, uri: str):
     from rag.settings import Settings
 
     vs = {"backend": store, "milvus_uri": uri} if store == "milvus" else {"backend": "faiss"}
-    return Settings(
-        corpus_dir=work / "corpus",
-        index_dir=work / "index",
-        data_dir=work / "data",
-        vector_store=vs,
-        retrieval={"clause_weight": 0.0},
-        llm={"backend": "none"},
-    )
+    return Settings(corpus_dir=work / "corpus", index_dir=work / "index", data_dir=work / "data",
+                    vector_store=vs, retrieval={"clause_weight": 0.0}, llm={"backend": "none"})
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -196,7 +184,6 @@ def _rss_mb(field: str = "VmRSS") -> float:
 
 
 # --- the two phases (each in its own process) ------------------------------------------------------
-
 
 def _build(n: int, work: Path, store: str, uri: str) -> dict:
     from rag.corpus.collection import Corpus
@@ -231,14 +218,8 @@ def _build(n: int, work: Path, store: str, uri: str) -> dict:
     (work / "questions.json").write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     if hasattr(index.store, "close"):
         index.store.close()
-    return {
-        "measures": len(keys),
-        "documents": len(corpus.documents),
-        "gen_s": round(gen_s, 1),
-        "parse_s": round(parse_s, 1),
-        "index_s": round(index_s, 1),
-        "index": index.manifest["store"],
-    }
+    return {"measures": len(keys), "documents": len(corpus.documents), "gen_s": round(gen_s, 1),
+            "parse_s": round(parse_s, 1), "index_s": round(index_s, 1), "index": index.manifest["store"]}
 
 
 def _serve(work: Path, store: str, uri: str) -> dict:
@@ -272,23 +253,17 @@ def _serve(work: Path, store: str, uri: str) -> dict:
     rss = _rss_mb()
     exact = faiss.IndexFlatIP(DIM)
     for lo in range(0, len(index.vectors), 200_000):
-        exact.add(np.ascontiguousarray(index.vectors[lo : lo + 200_000], dtype=np.float32))
+        exact.add(np.ascontiguousarray(index.vectors[lo:lo + 200_000], dtype=np.float32))
     truth = exact.search(qvecs, 10)[1]
     pos = {k: i for i, k in enumerate(index.keys)}
     found = [[pos[k] for k, _ in index.store.search(q, 10)] for q in qvecs]
     recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
     if hasattr(index.store, "close"):
         index.store.close()
-    return {
-        "load_s": round(load_s, 1),
-        "retriever_s": round(retriever_s, 1),
-        "rss_mb": round(rss),
-        "peak_rss_mb": round(_rss_mb("VmHWM")),
-        "search_p50_ms": round(float(np.percentile(lat_ms, 50)), 2),
-        "search_p95_ms": round(float(np.percentile(lat_ms, 95)), 2),
-        "dense_recall_at_10": round(recall, 4),
-        "queries": len(questions),
-    }
+    return {"load_s": round(load_s, 1), "retriever_s": round(retriever_s, 1), "rss_mb": round(rss),
+            "peak_rss_mb": round(_rss_mb("VmHWM")), "search_p50_ms": round(float(np.percentile(lat_ms, 50)), 2),
+            "search_p95_ms": round(float(np.percentile(lat_ms, 95)), 2), "dense_recall_at_10": round(recall, 4),
+            "queries": len(questions)}
 
 
 def _child(phase: str, args: list[str]) -> dict:
@@ -314,22 +289,15 @@ def run(n: int, store: str) -> dict:
             served = _child("serve", ["0", str(work), store, ""])
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    row = {
-        "measures": built["measures"],
-        "store": store,
-        "index": built["index"],
-        "build_s": round(built["index_s"] + served["load_s"] + served["retriever_s"], 1),
-        "rss_mb": served["rss_mb"],
-        "search_p50_ms": served["search_p50_ms"],
-        "search_p95_ms": served["search_p95_ms"],
-        "dense_recall_at_10": served["dense_recall_at_10"],
-    }
+    row = {"measures": built["measures"], "store": store, "index": built["index"],
+           "build_s": round(built["index_s"] + served["load_s"] + served["retriever_s"], 1),
+           "rss_mb": served["rss_mb"], "search_p50_ms": served["search_p50_ms"],
+           "search_p95_ms": served["search_p95_ms"], "dense_recall_at_10": served["dense_recall_at_10"]}
     row["detail"] = {**built, **served, "total_s": round(time.perf_counter() - started, 1), "cores": os.cpu_count()}
     return row
 
 
 # --- results -------------------------------------------------------------------------------------
-
 
 def _load(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
@@ -337,11 +305,8 @@ def _load(path: Path) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     head = "| measures | store | index | build s | RSS MB | search p50 ms | p95 ms | dense recall@10 |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
-    body = [
-        f"| {r['measures']:,} | {r['store']} | {r['index']} | {r['build_s']} | {r['rss_mb']:,} | {r['search_p50_ms']} | "
-        f"{r['search_p95_ms']} | {r['dense_recall_at_10']} |"
-        for r in sorted(rows, key=lambda r: (r["store"], r["measures"]))
-    ]
+    body = [f"| {r['measures']:,} | {r['store']} | {r['index']} | {r['build_s']} | {r['rss_mb']:,} | {r['search_p50_ms']} | "
+            f"{r['search_p95_ms']} | {r['dense_recall_at_10']} |" for r in sorted(rows, key=lambda r: (r["store"], r["measures"]))]
     return "\n".join([head, *body])
 
 

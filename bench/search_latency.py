@@ -1,6 +1,5 @@
 """Search latency on this machine: every question of a QA file through the in-process retriever (the
 same code path as POST /api/search), after a warm-up. Prints p50/p95/max in milliseconds."""
-
 from __future__ import annotations
 
 import argparse
