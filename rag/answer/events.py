@@ -4,6 +4,7 @@ the UI read these, never dicts."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel
@@ -44,3 +45,9 @@ def sse_frame(event: AnswerEvent) -> dict[str, str]:
     else:
         data = {}
     return {"event": event.event, "data": json.dumps(data, ensure_ascii=False)}
+
+
+def tokens(text: str, part: Literal["lead", "quoted"] = "lead") -> Iterator[Token]:
+    """A composed text as token events, line by line, so composed answers stream too."""
+    for line in text.splitlines(keepends=True):
+        yield Token(text=line, part=part)

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.answer import deadlines, extractive
-from rag.answer.events import AnswerEvent, Done, Replace, Token
+from rag.answer.events import AnswerEvent, Done, Replace, Token, tokens
 from rag.answer.followup import resolve, sanitize
 from rag.answer.guard import Guard, split_sentences
 from rag.answer.header import header_answer, header_field
 from rag.answer.highlight import Highlighter
-from rag.answer.model import Answer, Citation, StandardRef
+from rag.answer.model import Answer, Citation
 from rag.answer.notices import validity_warnings
 from rag.answer.prompt import build_messages
 from rag.answer.rewrite import QueryRewriter
 from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
+from rag.answer.standard_reply import standard_reply
 from rag.corpus import schedule
 from rag.corpus.collection import Corpus
 from rag.corpus.deadlines import find_deadlines
@@ -34,7 +35,7 @@ from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.query import QueryPlan
 from rag.retrieval.tokenize import latin_share
 from rag.settings import Settings
-from rag.standard.matcher import StandardMatch, StandardMatcher
+from rag.standard.matcher import StandardMatcher
 
 log = logging.getLogger(__name__)
 MODES = ("auto", "llm", "extractive")
@@ -114,20 +115,7 @@ class Answerer:
         )
         if channel is not None and self.question_log is not None:
             keep = self.settings.question_log.keep_client_address
-            self.question_log.add(
-                LogEntry(
-                    question=question,
-                    answer=answer.answer,
-                    citations=[f"{c.doc}:{c.id}" for c in answer.citations],
-                    refused=answer.refused,
-                    mode=answer.mode,
-                    source=answer.source,
-                    latency_ms=1000 * answer.timings.get("answer", 0.0),
-                    channel=channel,
-                    doc=doc,
-                    client=client if keep else None,
-                )
-            )
+            self.question_log.add(LogEntry.of(answer, question, doc, channel, client if keep else None))
         return answer
 
     def _events(self, question: str, history: list[dict] | None, mode: str, doc: str | None) -> Iterator[AnswerEvent]:
@@ -143,7 +131,8 @@ class Answerer:
 
         matched = self.standard.match(query, doc) if self.standard is not None else None
         if matched is not None:
-            yield from self._standard_answer(matched, english, notes, started)
+            warnings = self._warnings(matched.measures, english)
+            yield from standard_reply(matched, self.documents, self.english_names, english, notes, warnings, started)
             return
 
         field = header_field(cleaned)
@@ -365,39 +354,6 @@ class Answerer:
         yield from self._emit(fallback.quoted, "quoted")  # the quoted measures and their units, from the data
         return preface + body, "llm", []
 
-    def _standard_answer(
-        self, matched: StandardMatch, english: bool, notes: list[str], started: float
-    ) -> Iterator[AnswerEvent]:
-        """The staff's text, then the cited measures quoted with their units from the corpus."""
-        saved, measures = matched.answer, matched.measures
-        warnings = self._warnings(measures, english)
-        lead = "".join(w + "\n" for w in warnings) + saved.answer.strip()
-        quoted = (
-            extractive.compose(measures, self.documents, english=english, names=self.english_names).quoted
-            if measures
-            else ""
-        )
-        yield from self._emit(lead + "\n")
-        if quoted:
-            yield from self._emit(quoted, "quoted")
-        notes = [*notes, *warnings]  # which saved answer, and how close: in `standard`
-        yield Done(
-            answer=Answer(
-                answer=f"{lead}\n{quoted}".rstrip(),
-                citations=[Citation.of(m) for m in measures],
-                refused=False,
-                mode="extractive",
-                retrieved=[m.id for m in measures],
-                notes=notes,
-                timings={"search": 0.0, "answer": time.perf_counter() - started},
-                lead=lead,
-                source="standard",
-                standard=StandardRef(
-                    id=saved.id, question=saved.question, similarity=round(matched.similarity, 4), version=saved.version
-                ),
-            )
-        )
-
     def _warnings(self, measures: list[Measure], english: bool) -> list[str]:
         return validity_warnings(
             [m.doc for m in measures], self.settings.current_date(), self.documents, english=english
@@ -429,8 +385,7 @@ class Answerer:
         return deadlines.compose(unit, found, label, roles, english=english), found
 
     def _emit(self, text: str, part: Literal["lead", "quoted"] = "lead") -> Iterator[Token]:
-        for line in text.splitlines(keepends=True):  # line by line, so composed answers stream too
-            yield Token(text=line, part=part)
+        return tokens(text, part)
 
     def _document_for(self, query: str):
         if len(self.documents) == 1:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from rag.answer.model import Answer
 from rag.durable_sqlite import connect, shared
 
 FILE_NAME = "question_log.sqlite3"
@@ -55,6 +56,21 @@ class LogEntry(BaseModel):
     channel: str = Field(description="where it was asked: api | ui | openai | mcp")
     doc: str | None = None
     client: str | None = Field(None, description="only with question_log.keep_client_address")
+
+    @classmethod
+    def of(cls, answer: Answer, question: str, doc: str | None, channel: str, client: str | None) -> LogEntry:
+        return cls(
+            question=question,
+            answer=answer.answer,
+            citations=[f"{c.doc}:{c.id}" for c in answer.citations],
+            refused=answer.refused,
+            mode=answer.mode,
+            source=answer.source,
+            latency_ms=1000 * answer.timings.get("answer", 0.0),
+            channel=channel,
+            doc=doc,
+            client=client,
+        )
 
 
 def utc(moment: datetime) -> str:

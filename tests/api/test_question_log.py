@@ -9,19 +9,15 @@ from fastapi.testclient import TestClient
 
 from rag.api.app import create_app
 from rag.questionlog.store import LogEntry, QuestionLog
+from tests.api.conftest import ADMIN as AUTH
+from tests.api.conftest import ADMIN_TOKEN as TOKEN
 
-TOKEN = "s3cret-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 OUT_OF_SCOPE = "怎么办理户口迁移？"
 
 
 @pytest.fixture
-def admin(make_services, tmp_path):
-    svc = make_services(admin_token=TOKEN)
-    svc.settings.data_dir = tmp_path / "data"
-    with TestClient(create_app(svc, ui=False)) as c:
-        c.svc = svc
-        yield c
+def admin(admin_api):
+    return admin_api
 
 
 def test_a_refused_question_is_found_in_the_log(admin):

@@ -6,23 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
-from rag.api.app import create_app
+from tests.api.conftest import ADMIN as AUTH
 
-TOKEN = "s3cret-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SAVED = {"question": "我们厂要接自来水，找哪个单位？", "answer": "接自来水请联系区自来水公司，报装可以全程网上办理。",
          "citations": ["二(四)4"]}
 
 
 @pytest.fixture
-def admin(make_services, tmp_path):
-    svc = make_services(admin_token=TOKEN)
-    svc.settings.data_dir = tmp_path / "data"
-    with TestClient(create_app(svc, ui=False)) as c:
-        c.svc = svc
-        yield c
+def admin(admin_api):
+    return admin_api
 
 
 def save(admin, body=SAVED, editor="%E7%8E%8B%E8%8A%B3"):  # 王芳, percent-encoded: headers are ASCII
