@@ -10,6 +10,7 @@ groups are reported beside it.
 
     python bench/standard_threshold.py
     python bench/standard_threshold.py --thresholds 0.9 0.92 0.94
+    python bench/standard_threshold.py --latency     # also: answer time with the 60 saved questions vs none
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", nargs="?", default=str(PAIRS))
     ap.add_argument("--thresholds", type=float, nargs="*")
+    ap.add_argument("--latency", action="store_true", help="time extractive answers with and without the answers")
     args = ap.parse_args()
     from rag.services import get_services
     from rag.standard.matcher import question_text
@@ -68,6 +70,42 @@ def main() -> None:
             n = sum(x >= t for x in s["near"])
             o = sum(x >= t for x in s["other"])
             print(f"  {t:9.3f}  {p:18.3f}  {n:12d}  {o:13d}")
+    if args.latency:
+        print("\nlatency (the embedding cache is on, as served; each asked question once):")
+        latency(svc, rows)
+
+
+def latency(svc, rows: list[dict]) -> None:
+    """Extractive answers to every asked question: no standard answers saved, then the 60 saved questions
+    saved (each citing its own best search hit), in a temporary data directory."""
+    import tempfile
+    import time
+
+    from rag.evaluation.aggregate import percentile
+    from rag.services import Services
+    from rag.standard.service import StandardAnswerIn
+
+    asked = [r["asked"] for r in rows]
+    saved = list(dict.fromkeys(r["saved"] for r in rows))
+    for n in (0, len(saved)):
+        other = Services(svc.settings.model_copy(update={"data_dir": Path(tempfile.mkdtemp())}))
+        for name in ("corpus", "embedder", "index", "retriever"):
+            other.__dict__[name] = getattr(svc, name)
+        for q in saved[:n]:
+            top = svc.retriever.retrieve(q, 1)[0].measure
+            other.standard_answers.create(StandardAnswerIn(question=q, answer="见所引措施。", citations=[top.id]))
+        answerer = other.answerer
+        answerer.ask(asked[0], mode="extractive")  # warm: the saved questions are embedded once, here
+        times, standard = [], 0
+        for q in asked:
+            t = time.perf_counter()
+            a = answerer.ask(q, mode="extractive")
+            times.append(1000 * (time.perf_counter() - t))
+            standard += a.source == "standard"
+        print(
+            f"{n:3d} saved: answer p50 {percentile(times, 50):.1f} ms, p95 {percentile(times, 95):.1f} ms "
+            f"({standard} of {len(asked)} given a standard answer)"
+        )
 
 
 if __name__ == "__main__":

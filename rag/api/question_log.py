@@ -13,7 +13,12 @@ from rag.api.deps import services
 from rag.questionlog.store import LogEntry
 from rag.services import Services
 
-router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/api/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses={401: {"description": "missing or wrong token"}, 403: {"description": "admin endpoints disabled"}},
+)
 
 
 class LogPage(BaseModel):
