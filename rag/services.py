@@ -85,6 +85,13 @@ class Services:
         return make_chat_model(self.settings)
 
     @cached_property
+    def reindexer(self):
+        """The one re-index job of this process (the admin API and the admin tab's notice upload share it)."""
+        from rag.api.reindex import Reindexer
+
+        return Reindexer(self)
+
+    @cached_property
     def standard_store(self):
         from rag.standard.store import open_store
 

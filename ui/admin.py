@@ -101,12 +101,23 @@ def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -
 
     if not path:
         return "请先选择通知文件（.txt、.docx 或 .html）。"
-    try:
-        result = ingest(Path(path), svc.settings, doc_id.strip() or None, replace=replace, embedder=svc.embedder)
+    from rag.api.reindex import ReindexRunning
+
+    job = svc.reindexer
+    if job.running:
+        return "未导入：正在重建索引，请稍后再试。"
+    try:  # the notice is parsed and copied here; the index is rebuilt by the one re-index job, built aside
+        result = ingest(Path(path), svc.settings, doc_id.strip() or None, replace=replace, build_index=False)
     except (IngestError, ValueError) as exc:  # NoticeFormatError is a ValueError with the line number
         return f"未导入：{exc}"
-    svc.reload()  # the next question reads the new corpus and index
-    return f"✓ 已导入：{result.summary()}"
+    try:
+        job.start()
+    except ReindexRunning:
+        return f"已加入 {result.doc_id}，但另一次重建索引正在进行；它完成后请在管理接口再重建一次。"
+    state = job.wait(timeout_s=900)
+    if state["status"] != "done":
+        return f"已加入 {result.doc_id}，但重建索引失败（旧索引继续服务）：{state.get('error', state['status'])}"
+    return f"✓ 已导入：{result.summary()}；索引已重建（{state['embedded']} 条新向量，共 {state['measures']} 条）"
 
 
 def build(svc: Services, feedback: Callable[[], FeedbackStore], job: EvalJob) -> None:
@@ -207,8 +218,8 @@ def build(svc: Services, feedback: Callable[[], FeedbackStore], job: EvalJob) ->
 
     def do_remove(tok, answer_id, e):
         check_token(svc, tok)
-        if answer_id is None:
-            return "请填写要删除的编号。", saved_rows(svc)
+        if answer_id is None or not 1 <= answer_id < 2**63:
+            return "请填写要删除的编号（正整数）。", saved_rows(svc)
         gone = svc.standard_answers.delete(int(answer_id), e or "admin-tab")
         msg = f"✓ 已删除标准答复 {gone.id}（历史记录保留）。" if gone else f"没有编号为 {int(answer_id)} 的标准答复。"
         return msg, saved_rows(svc)
@@ -225,14 +236,19 @@ def build(svc: Services, feedback: Callable[[], FeedbackStore], job: EvalJob) ->
             raise gr.Error(str(exc)) from None
         return progress_html(state), "", gr.update(visible=False), gr.Timer(active=True)
 
-    def poll():
+    written: dict[float, Path] = {}  # run (its start time) → its report file, written once
+
+    def poll(tok):
+        check_token(svc, tok)  # the report holds the regression questions and answers
         state = job.state
         if state.status == "running":
             return progress_html(state), gr.skip(), gr.skip(), gr.skip()
         if state.status != "done":
             return progress_html(state), "", gr.update(visible=False), gr.Timer(active=False)
-        out = Path(tempfile.mkdtemp(prefix="rag-eval-")) / "report.html"
-        out.write_text(state.html, encoding="utf-8")
+        out = written.get(state.started)
+        if out is None:
+            out = written[state.started] = Path(tempfile.mkdtemp(prefix="rag-eval-")) / "report.html"
+            out.write_text(state.html, encoding="utf-8")
         return (
             progress_html(state),
             report_frame(state.html),
@@ -241,7 +257,7 @@ def build(svc: Services, feedback: Callable[[], FeedbackStore], job: EvalJob) ->
         )
 
     run.click(start_eval, [token, eval_file, eval_mode], [progress, report, report_file, timer])
-    timer.tick(poll, None, [progress, report, report_file, timer])
+    timer.tick(poll, [token], [progress, report, report_file, timer])
 
     def do_ingest(tok, path, doc_id, replace):
         check_token(svc, tok)

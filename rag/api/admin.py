@@ -7,7 +7,7 @@ import hmac
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -46,11 +46,9 @@ router = APIRouter(
 )
 
 
-def reindexer(request: Request, svc: Annotated[Services, Depends(services)]) -> Reindexer:
-    with _create:
-        if getattr(request.app.state, "reindexer", None) is None:
-            request.app.state.reindexer = Reindexer(svc)
-        return request.app.state.reindexer
+def reindexer(svc: Annotated[Services, Depends(services)]) -> Reindexer:
+    with _create:  # one job per process: the admin tab's notice upload starts the same one
+        return svc.reindexer
 
 
 @router.post(

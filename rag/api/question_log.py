@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from rag.api.admin import require_admin
 from rag.api.deps import services
-from rag.questionlog.store import LogEntry
+from rag.questionlog.store import LogEntry, utc
 from rag.services import Services
 
 router = APIRouter(
@@ -36,5 +36,9 @@ def read_log(
     log = svc.question_log
     if log is None:
         raise HTTPException(404, "the question log is off (RAG_QUESTION_LOG__ENABLED=false)")
+    try:
+        utc(since) if since is not None else None
+    except OverflowError:  # 0001-01-01T00:00+05:00 has no UTC time
+        raise HTTPException(422, "since is out of range once converted to UTC") from None
     entries = list(log.entries(refused=refused, since=since, limit=limit, newest_first=True))
     return LogPage(entries=entries, total=len(log))

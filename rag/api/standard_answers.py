@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -41,6 +42,7 @@ def editor_name(
 
 
 Editor = Annotated[str | None, Depends(editor_name)]
+AnswerId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="the standard answer's id")]  # SQLite's range
 
 
 def answers(svc: Annotated[Services, Depends(services)]) -> StandardAnswers:
@@ -61,7 +63,7 @@ class ImportResult(BaseModel):
 
 
 def _unprocessable(exc: StandardAnswerError) -> HTTPException:
-    return HTTPException(422, exc.problems)
+    return HTTPException(422, "; ".join(exc.problems))
 
 
 @router.post("", status_code=201, response_model=StandardAnswer, responses={422: {"description": "unknown citation"}})
@@ -99,7 +101,7 @@ def import_rows(req: ImportRequest, svc: Answers, editor: Editor) -> ImportResul
 
 
 @router.get("/{answer_id}", response_model=StandardAnswer, responses={404: {"description": "no such answer"}})
-def get(answer_id: int, svc: Answers) -> StandardAnswer:
+def get(answer_id: AnswerId, svc: Answers) -> StandardAnswer:
     found = svc.store.get(answer_id)
     if found is None:
         raise HTTPException(404, f"no standard answer {answer_id}")
@@ -107,7 +109,7 @@ def get(answer_id: int, svc: Answers) -> StandardAnswer:
 
 
 @router.get("/{answer_id}/history", response_model=list[Revision])
-def history(answer_id: int, svc: Answers) -> list[Revision]:
+def history(answer_id: AnswerId, svc: Answers) -> list[Revision]:
     """Every change, oldest first; a deleted answer keeps its history."""
     revisions = svc.store.history(answer_id)
     if not revisions:
@@ -116,7 +118,7 @@ def history(answer_id: int, svc: Answers) -> list[Revision]:
 
 
 @router.put("/{answer_id}", response_model=StandardAnswer, responses={404: {}, 422: {}})
-def update(answer_id: int, given: StandardAnswerIn, svc: Answers, editor: Editor) -> StandardAnswer:
+def update(answer_id: AnswerId, given: StandardAnswerIn, svc: Answers, editor: Editor) -> StandardAnswer:
     try:
         saved = svc.update(answer_id, given, editor)
     except StandardAnswerError as exc:
@@ -127,7 +129,7 @@ def update(answer_id: int, given: StandardAnswerIn, svc: Answers, editor: Editor
 
 
 @router.delete("/{answer_id}", response_model=StandardAnswer, responses={404: {}})
-def delete(answer_id: int, svc: Answers, editor: Editor) -> StandardAnswer:
+def delete(answer_id: AnswerId, svc: Answers, editor: Editor) -> StandardAnswer:
     """Removes it from use; its history stays (GET …/history)."""
     gone = svc.delete(answer_id, editor)
     if gone is None:

@@ -27,7 +27,9 @@ def resolve_citations(corpus: Corpus, ids: list[str], doc: str | None) -> list[M
     for raw in ids:
         found = corpus.lookup(raw, doc)
         docs = {m.doc for m in found}
-        if not found:
+        if found and doc and docs != {doc}:
+            problems.append(f"{raw!r} names a measure of {', '.join(sorted(docs))}, not of document {doc}")
+        elif not found:
             where = f" in document {doc}" if doc else ""
             problems.append(f"{raw!r} names no measure{where}")
         elif len(docs) > 1:
@@ -44,10 +46,9 @@ def resolve_citations(corpus: Corpus, ids: list[str], doc: str | None) -> list[M
 def check_text(corpus: Corpus, text: str, measures: list[Measure]) -> None:
     """Raise StandardAnswerError if the text cites a measure or names a unit its citations do not hold."""
     problems: list[str] = []
-    cited = {m.key for m in measures}
-    docs = {m.doc for m in measures}
-    for m in corpus.referenced(text):
-        if m.doc in docs and m.key not in cited:
+    cited_ids = {m.id for m in measures}
+    for m in corpus.referenced(text):  # an id written in the text names a measure of every notice that has it
+        if m.id not in cited_ids:
             problems.append(f"the answer mentions {m.id}, which is not among its citations")
     units = {u for m in measures for u in m.units}
     for name, entries in corpus.units.mentions(text):

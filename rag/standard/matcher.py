@@ -58,13 +58,15 @@ class StandardMatcher:
         sims = vectors @ np.asarray(
             self.embedder.embed_query(question_text(question, self.max_chars)), dtype=np.float32
         )
+        # the notice the question is about: the one asked for, or the only one loaded
+        about = doc or (self.corpus.documents[0].id if len(self.corpus.documents) == 1 else None)
         for i in np.argsort(-sims):
             if sims[i] < self.threshold:
                 return None
             answer, measures = answers[i]
-            if doc and answer.doc and answer.doc != doc:
-                continue  # saved for another notice
-            if doc and all(m.doc != doc for m in measures):
+            if answer.doc and answer.doc != about:
+                continue  # saved for one notice: not for another, nor for a question about any of several
+            if doc and measures and all(m.doc != doc for m in measures):
                 continue
             return StandardMatch(answer, float(sims[i]), measures)
         return None

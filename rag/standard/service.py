@@ -70,7 +70,7 @@ class StandardAnswers:
         checked, problems = [], []
         for n, row in enumerate(rows, 1):
             try:
-                given = StandardAnswerIn.model_validate({k: row.get(k) for k in StandardAnswerIn.model_fields})
+                given = StandardAnswerIn.model_validate({k: row[k] for k in StandardAnswerIn.model_fields if k in row})
                 checked.append((given, self._checked(given)))
             except ValidationError as exc:
                 problems.append(
@@ -80,18 +80,13 @@ class StandardAnswers:
                 problems.append(f"row {n}: " + "; ".join(exc.problems))
         if problems:
             raise StandardAnswerError(problems)
-        saved = {(a.question, a.doc): a.id for a in self.store.all()}
-        created = replaced = 0
-        for given, (question, answer, measures, doc) in checked:
-            who = _editor(given, editor)
-            if (question, doc) in saved:
-                self.store.update(saved[(question, doc)], question, answer, cited(measures), doc, who)
-                replaced += 1
-            else:
-                a = self.store.create(question, answer, cited(measures), doc, who, action="import")
-                saved[(question, doc)] = a.id
-                created += 1
-        return {"created": created, "replaced": replaced}
+        # who imports is the editor of the change; a row's own `editor` (an export's last editor) only when
+        # the import names no one
+        writes = [
+            (question, answer, cited(measures), doc, (editor or given.editor or "").strip() or DEFAULT_EDITOR)
+            for given, (question, answer, measures, doc) in checked
+        ]
+        return self.store.import_all(writes)
 
     def _checked(self, given: StandardAnswerIn):
         corpus = self._corpus()

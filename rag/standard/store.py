@@ -78,6 +78,34 @@ class StandardStore:
             self._revise(saved, action, editor, now)
             return saved
 
+    def import_all(self, rows: list[tuple[str, str, list[CitedMeasure], str | None, str]]) -> dict[str, int]:
+        """(question, answer, citations, doc, editor) rows in one transaction: all saved or none. A row whose
+        question and document are saved already replaces that answer."""
+        now = _now()
+        created = replaced = 0
+        with self._lock, self._tx():
+            saved = {(r["question"], r["doc"]): r["id"] for r in self._db.execute("SELECT * FROM standard_answers")}
+            for question, answer, citations, doc, editor in rows:
+                if (question, doc) in saved:
+                    self._db.execute(
+                        "UPDATE standard_answers SET answer = ?, citations = ?, updated_at = ?, editor = ?,"
+                        " version = version + 1 WHERE id = ?",
+                        (answer, _cites(citations), now, editor, saved[(question, doc)]),
+                    )
+                    action, replaced = "update", replaced + 1
+                else:
+                    cur = self._db.execute(
+                        "INSERT INTO standard_answers (question, answer, citations, doc, created_at, updated_at,"
+                        " editor, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                        (question, answer, _cites(citations), doc, now, now, editor),
+                    )
+                    saved[(question, doc)] = cur.lastrowid
+                    action, created = "import", created + 1
+                current = self._get(saved[(question, doc)])
+                assert current is not None
+                self._revise(current, action, editor, now)
+        return {"created": created, "replaced": replaced}
+
     def update(
         self, answer_id: int, question: str, answer: str, citations: list[CitedMeasure], doc: str | None, editor: str
     ) -> StandardAnswer | None:

@@ -115,3 +115,21 @@ def test_the_cli_exports_and_imports(admin, tmp_path, monkeypatch):
     admin.svc.standard_store.delete(1, "test")
     assert cli.import_file(type("A", (), {"file": out, "editor": "cli"})()) == 0
     assert [a.question for a in admin.svc.standard_store.all()] == [SAVED["question"]]
+
+
+def test_import_credits_the_importer_and_a_row_may_omit_citations(admin):
+    rows = [{"question": "户口迁移怎么办", "answer": "请拨打12345咨询。", "editor": "someone-else"}]
+    r = admin.post("/api/admin/answers/import", json={"answers": rows}, headers=AUTH | {"X-Editor": "importer"})
+    assert r.json() == {"created": 1, "replaced": 0}
+    [a] = admin.get("/api/admin/answers", headers=AUTH).json()
+    assert a["editor"] == "importer" and a["citations"] == []
+    assert admin.get(f"/api/admin/answers/{a['id']}/history", headers=AUTH).json()[0]["action"] == "import"
+
+
+def test_out_of_range_ids_and_dates_are_422_not_500(admin):
+    assert admin.get(f"/api/admin/answers/{10**20}", headers=AUTH).status_code == 422
+    assert admin.delete("/api/admin/answers/0", headers=AUTH).status_code == 422
+    r = admin.get("/api/admin/log?since=0001-01-01T00:00:00%2B05:00", headers=AUTH)
+    assert r.status_code == 422 and "UTC" in r.json()["detail"]
+    bad = admin.post("/api/admin/answers", json=SAVED | {"citations": ["九(九)9"]}, headers=AUTH)
+    assert bad.json()["detail"] == "'九(九)9' names no measure"

@@ -84,3 +84,23 @@ def test_checks(corpus):
     assert len(exc.value.problems) == 2
     with pytest.raises(StandardAnswerError, match="派出所"):
         check_text(corpus, "请到派出所办理。", [])  # no citations: no unit of the notice may be named
+
+
+def test_an_answer_saved_for_one_notice_is_not_given_for_another_or_for_several(store, corpus):
+    emb = TableEmbedder({"接自来水找谁": [1, 0, 0]})
+    jiading = corpus.documents[0].id
+    store.create("接自来水找谁", "找区自来水公司。", water(corpus), jiading, "t")
+    m = StandardMatcher(store, emb, corpus, threshold=0.9)
+    assert m.match("接自来水找谁") is not None  # one notice loaded: a question is about it
+    assert m.match("接自来水找谁", doc=jiading) is not None
+    assert m.match("接自来水找谁", doc="other") is None
+    store.create("户口迁移", "请拨打12345咨询。", [], None, "t")
+    emb.table["户口迁移"] = [0, 1, 0]
+    assert m.match("户口迁移", doc=jiading) is not None  # citing nothing: for any notice
+
+
+def test_a_measure_named_in_an_answer_that_cites_nothing_is_refused(corpus):
+    with pytest.raises(StandardAnswerError, match="一\\(一\\)1"):
+        check_text(corpus, "请参见一(一)1的规定。", [])
+    with pytest.raises(StandardAnswerError, match="not of document"):
+        resolve_citations(corpus, [f"{corpus.documents[0].id}:二(四)4"], "other-doc")
