@@ -31,7 +31,11 @@ def main() -> None:
     ap.add_argument("file", nargs="?", default=str(PAIRS))
     ap.add_argument("--thresholds", type=float, nargs="*")
     ap.add_argument("--latency", action="store_true", help="time extractive answers with and without the answers")
+    ap.add_argument(
+        "--as-asked", action="store_true", help="compare the questions as asked (no folding of outer punctuation)"
+    )
     args = ap.parse_args()
+    from rag.language.script import to_simplified
     from rag.services import get_services
     from rag.standard.matcher import question_text
 
@@ -41,7 +45,8 @@ def main() -> None:
     cache: dict[str, np.ndarray] = {}
 
     def vec(text: str) -> np.ndarray:
-        key = question_text(text, svc.settings.embedding.max_query_chars)
+        limit = svc.settings.embedding.max_query_chars
+        key = to_simplified(text)[:limit] if args.as_asked else question_text(text, limit)
         if key not in cache:
             cache[key] = embed(key)
         return cache[key]

@@ -89,7 +89,8 @@ class Services:
         """The one re-index job of this process (the admin API and the admin tab's notice upload share it)."""
         from rag.api.reindex import Reindexer
 
-        return Reindexer(self)
+        with self._lock:  # made once even when the API and the page ask at the same moment
+            return Reindexer(self)
 
     @cached_property
     def standard_store(self):

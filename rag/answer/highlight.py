@@ -23,8 +23,7 @@ QUOTED_SHARE = 0.5  # of a sentence's bigrams found in the answer's words: it is
 
 
 def bigrams(text: str) -> set[str]:
-    t = _TEXTLESS.sub("", to_simplified(text).lower())
-    return {t[i : i + 2] for i in range(len(t) - 1)}
+    return {g for g in grams(text) if len(g) == 2}
 
 
 def grams(text: str) -> set[str]:

@@ -4,7 +4,6 @@ export. With no token in the settings (the default) they are disabled, so a fres
 from __future__ import annotations
 
 import hmac
-import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -16,7 +15,6 @@ from rag.api.reindex import Reindexer, ReindexRunning
 from rag.services import Services
 
 bearer = HTTPBearer(auto_error=False, description="the server's admin token (RAG_SERVER__ADMIN_TOKEN)")
-_create = threading.Lock()
 
 
 def token_matches(expected: str, given: str) -> bool:
@@ -47,8 +45,7 @@ router = APIRouter(
 
 
 def reindexer(svc: Annotated[Services, Depends(services)]) -> Reindexer:
-    with _create:  # one job per process: the admin tab's notice upload starts the same one
-        return svc.reindexer
+    return svc.reindexer  # one job per process: the admin tab's notice upload starts the same one
 
 
 @router.post(

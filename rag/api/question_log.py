@@ -36,9 +36,10 @@ def read_log(
     log = svc.question_log
     if log is None:
         raise HTTPException(404, "the question log is off (RAG_QUESTION_LOG__ENABLED=false)")
-    try:
-        utc(since) if since is not None else None
-    except OverflowError:  # 0001-01-01T00:00+05:00 has no UTC time
-        raise HTTPException(422, "since is out of range once converted to UTC") from None
+    if since is not None:
+        try:
+            utc(since)
+        except OverflowError:  # 0001-01-01T00:00+05:00 has no UTC time
+            raise HTTPException(422, "since is out of range once converted to UTC") from None
     entries = list(log.entries(refused=refused, since=since, limit=limit, newest_first=True))
     return LogPage(entries=entries, total=len(log))

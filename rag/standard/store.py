@@ -62,20 +62,17 @@ class StandardStore:
         citations: list[CitedMeasure],
         doc: str | None,
         editor: str,
-        *,
-        action: str = "create",
-        created_at: str | None = None,
     ) -> StandardAnswer:
         now = _now()
         with self._lock, self._tx():
             cur = self._db.execute(
                 "INSERT INTO standard_answers (question, answer, citations, doc, created_at, updated_at, editor,"
                 " version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                (question, answer, _cites(citations), doc, created_at or now, now, editor),
+                (question, answer, _cites(citations), doc, now, now, editor),
             )
             saved = self._get(cur.lastrowid)
             assert saved is not None
-            self._revise(saved, action, editor, now)
+            self._revise(saved, "create", editor, now)
             return saved
 
     def import_all(self, rows: list[tuple[str, str, list[CitedMeasure], str | None, str]]) -> dict[str, int]:
