@@ -143,7 +143,7 @@ class HybridRetriever:
             routed += [i for i in remit if doc is None or self.measures[i].doc == doc][:k]
         if doc is not None:
             routed = [i for i in routed if self.measures[i].doc == doc]
-        votes = self._votes(q, doc)
+        votes = self._votes(self._feedback(q, d_rows) if plan.latin else q, doc)
         voted = np.asarray(list(votes), dtype=np.int64)
         rows = np.unique(np.concatenate([d_rows, b_rows, p_rows, np.asarray(routed, dtype=np.int64), voted]))
 
@@ -179,6 +179,15 @@ class HybridRetriever:
             bm25,
             self._evidence(d_rows, d_scores, b_rows, b_scores, p_scores, q, doc),
         )
+
+    def _feedback(self, q: np.ndarray, d_rows: np.ndarray) -> np.ndarray:
+        """The question vector pulled towards its best measures' (`d_rows`, best first): where the labelled
+        questions are looked up for a question in another script than the notices' (RetrievalSettings)."""
+        a, k = self.cfg.bank_feedback_latin, self.cfg.bank_feedback_depth
+        if a <= 0 or not len(d_rows):
+            return q
+        moved = q + a * self.index.vectors[d_rows[:k]].mean(axis=0)
+        return (moved / np.linalg.norm(moved)).astype(np.float32)
 
     def _votes(self, q: np.ndarray, doc: str | None) -> dict[int, float]:
         """Row → share of the labelled questions' vote (rag/retrieval/question_bank.py)."""
