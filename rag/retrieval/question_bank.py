@@ -14,8 +14,8 @@ when every loaded notice has labelled questions of its own: otherwise the labell
 pull searches about the others towards it, and everything is served on corpus evidence alone.
 
 The nearest neighbours are found by one matrix product: the vote and the scope similarities together take
-p50 0.23 ms over 1,435 rows (bench/question_bank.py; the packaged bank now holds about 1,700), so an index library would add nothing but
-a dependency."""
+p50 0.23 ms over 1,435 rows (bench/question_bank.py; the packaged bank now holds about 1,700), so an index
+library would add nothing but a dependency."""
 
 from __future__ import annotations
 
