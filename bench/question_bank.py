@@ -4,7 +4,7 @@ printed by category. Also times the bank's two per-question products (retrieval'
 similarities). This is how `retrieval.bank_weight` was chosen (on the dev files, never the test split).
 
     python bench/question_bank.py                                   # the dev files
-    python bench/question_bank.py --weights 0 0.3 0.5 1.0 --neighbours 3
+    python bench/question_bank.py --weights 0 0.5 0.8 1.0 --gains 0 15 --neighbours 3
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ DEV = [ROOT / "eval" / f for f in ("qa.jsonl", "users-dev.jsonl", "users-train.j
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", default=[str(p) for p in DEV])
-    ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.3, 0.5, 1.0])
+    ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.5, 0.8, 1.0])
+    ap.add_argument("--gains", type=float, nargs="+", default=[0.0, 15.0], help="bank_closeness_gain values")
     ap.add_argument("--neighbours", type=int, default=3)
     args = ap.parse_args()
     from rag.calibration import labelled, question_bank, writer
@@ -35,27 +36,29 @@ def main() -> None:
     bank = question_bank(retriever, questions)  # every labelled question, embedded as serving embeds them
     docs = {d.id for d in svc.corpus.documents}
     answerable = [q for q in questions if q.answerable and q.gold_ids]
-    hits: dict[float, dict[str, list[bool]]] = {w: defaultdict(list) for w in args.weights}
+    grid = [(w, gain) for w in args.weights for gain in args.gains]
+    hits: dict[tuple[float, float], dict[str, list[bool]]] = {wg: defaultdict(list) for wg in grid}
     kept_bank, kept_cfg = retriever.bank, retriever.cfg
     try:
         for g in sorted({writer(q) for q in answerable}):
             retriever.bank = bank.restricted(docs, frozenset([g]))
-            for w in args.weights:
-                retriever.cfg = kept_cfg.model_copy(update={"bank_weight": w, "bank_neighbours": args.neighbours})
+            for w, gain in grid:
+                update = {"bank_weight": w, "bank_closeness_gain": gain, "bank_neighbours": args.neighbours}
+                retriever.cfg = kept_cfg.model_copy(update=update)
                 for q in (q for q in answerable if writer(q) == g):
                     top = retriever.retrieve(q.question, 1)
                     gold = {m.key for gid in q.gold_ids for m in svc.corpus.lookup(gid)}
                     ok = bool(top) and top[0].measure.key in gold
-                    hits[w][q.category].append(ok)
-                    hits[w]["OVERALL"].append(ok)
+                    hits[(w, gain)][q.category].append(ok)
+                    hits[(w, gain)]["OVERALL"].append(ok)
     finally:
         retriever.bank, retriever.cfg = kept_bank, kept_cfg
 
-    categories = sorted(c for c in hits[args.weights[0]] if c != "OVERALL") + ["OVERALL"]
+    categories = sorted(c for c in hits[grid[0]] if c != "OVERALL") + ["OVERALL"]
     print(f"{len(answerable)} answerable questions, {len(bank)} in the bank, writers held out one at a time")
-    print(f"{'weight':>7}" + "".join(f"{c[:12]:>14}" for c in categories))
-    for w in args.weights:
-        print(f"{w:>7.2f}" + "".join(f"{statistics.mean(hits[w][c]):>14.3f}" for c in categories))
+    print(f"{'weight':>7}{'gain':>6}" + "".join(f"{c[:12]:>14}" for c in categories))
+    for w, gain in grid:
+        print(f"{w:>7.2f}{gain:>6.1f}" + "".join(f"{statistics.mean(hits[(w, gain)][c]):>14.3f}" for c in categories))
 
     timings = []
     for v in bank.vectors[:300]:

@@ -143,7 +143,7 @@ class HybridRetriever:
             routed += [i for i in remit if doc is None or self.measures[i].doc == doc][:k]
         if doc is not None:
             routed = [i for i in routed if self.measures[i].doc == doc]
-        votes = self._votes(self._feedback(q, d_rows) if plan.latin else q, doc)
+        votes, vote_weight = self._votes(self._feedback(q, d_rows) if plan.latin else q, doc)
         voted = np.asarray(list(votes), dtype=np.int64)
         rows = np.unique(np.concatenate([d_rows, b_rows, p_rows, np.asarray(routed, dtype=np.int64), voted]))
 
@@ -169,7 +169,7 @@ class HybridRetriever:
         if plan.unit_names and not plan.unit_intent:
             fused = fused + cfg.unit_boost * self._has_unit(plan.unit_names, rows)
         if votes:  # what answered the most similar labelled questions
-            fused = fused + cfg.bank_weight * _along(rows, voted, np.asarray(list(votes.values())))
+            fused = fused + vote_weight * _along(rows, voted, np.asarray(list(votes.values())))
         if cfg.out_of_force_factor < 1.0 and len(rows):  # prefer the notices in force
             fused = np.where(self._in_force()[self._doc_of_row[rows]], fused, fused * cfg.out_of_force_factor)
         return Candidates(
@@ -189,17 +189,21 @@ class HybridRetriever:
         moved = q + a * self.index.vectors[d_rows[:k]].mean(axis=0)
         return (moved / np.linalg.norm(moved)).astype(np.float32)
 
-    def _votes(self, q: np.ndarray, doc: str | None) -> dict[int, float]:
-        """Row → share of the labelled questions' vote (rag/retrieval/question_bank.py)."""
+    def _votes(self, q: np.ndarray, doc: str | None) -> tuple[dict[int, float], float]:
+        """Row → share of the labelled questions' vote (rag/retrieval/question_bank.py), and the weight the
+        vote carries: `bank_weight`, more where the voting questions come near this one, less where they are
+        far (RetrievalSettings.bank_closeness_gain)."""
         cfg = self.cfg
         if self.bank is None or cfg.bank_weight <= 0:
-            return {}
+            return {}, 0.0
+        vote = self.bank.votes(q, cfg.bank_neighbours, cfg.bank_temperature)
         out: dict[int, float] = {}
-        for key, share in self.bank.votes(q, cfg.bank_neighbours, cfg.bank_temperature).items():
+        for key, share in vote.shares.items():
             i = self._pos.get(key)
             if i is not None and (doc is None or self.measures[i].doc == doc):
                 out[i] = out.get(i, 0.0) + share
-        return dict(sorted(out.items()))  # rows ascending, as _along expects
+        weight = cfg.bank_weight + cfg.bank_closeness_gain * (vote.closeness - cfg.bank_closeness_pivot)
+        return dict(sorted(out.items())), max(0.0, weight)  # rows ascending, as _along expects
 
     def _in_force(self) -> np.ndarray:
         """Per document (in `_doc_names` order), whether it is in force today; worked out once a day."""

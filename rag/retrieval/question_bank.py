@@ -31,6 +31,12 @@ NEIGHBOURS = 3  # the scope features average the k best similarities; fixed when
 
 
 @dataclass
+class Vote:
+    shares: dict[str, float]  # measure key → share of the vote; empty when the bank holds no answerable question
+    closeness: float  # mean cosine of the voting questions: how near people came to asking this before
+
+
+@dataclass
 class QuestionBank:
     vectors: np.ndarray  # [n, dim] float32, L2-normalised question vectors
     answerable: np.ndarray  # [n] bool
@@ -72,12 +78,12 @@ class QuestionBank:
         s = self.vectors @ np.asarray(query, dtype=np.float32)
         return self._top(s[self.answerable]), self._top(s[~self.answerable])
 
-    def votes(self, query: np.ndarray, k: int, temperature: float) -> dict[str, float]:
-        """Measure key → share of the vote of the k nearest answerable questions (shares sum to 1), each
-        question weighted by exp((cosine − 1) / temperature), so the nearest speaks loudest."""
+    def votes(self, query: np.ndarray, k: int, temperature: float) -> Vote:
+        """The k nearest answerable questions' vote: measure key → share (shares sum to 1), each question
+        weighted by exp((cosine − 1) / temperature), so the nearest speaks loudest; and how near they are."""
         rows = np.flatnonzero(self.answerable)
         if not len(rows) or k <= 0:
-            return {}
+            return Vote({}, 0.0)
         s = self.vectors[rows] @ np.asarray(query, dtype=np.float32)
         k = min(k, len(rows))
         top = np.argpartition(-s, k - 1)[:k]
@@ -87,7 +93,7 @@ class QuestionBank:
             for key in str(self.gold[rows[j]]).split("|"):
                 out[key] = out.get(key, 0.0) + weight
         total = sum(out.values()) or 1.0
-        return {key: w / total for key, w in out.items()}
+        return Vote({key: w / total for key, w in out.items()}, float(s[top].mean()))
 
     def _top(self, s: np.ndarray) -> float:
         if not len(s):

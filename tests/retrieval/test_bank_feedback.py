@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rag.retrieval.question_bank import Vote
+
 
 class _SpyBank:
     """Records the vectors the retriever asks the bank with; votes for nothing."""
@@ -13,7 +15,7 @@ class _SpyBank:
 
     def votes(self, q, neighbours, temperature):
         self.asked.append(np.array(q))
-        return {}
+        return Vote({}, 0.0)
 
 
 def _asked(services, question: str, **cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -42,10 +42,17 @@ def test_answerable_questions_count_only_for_loaded_documents():
 
 
 def test_votes_go_to_the_measures_of_the_nearest_answerable_questions():
-    votes = _bank().votes(np.array([1, 0.05, 0], dtype=np.float32), k=2, temperature=0.05)
+    vote = _bank().votes(np.array([1, 0.05, 0], dtype=np.float32), k=2, temperature=0.05)
+    votes = vote.shares
     assert set(votes) == {"a:一1", "a:一2", "a:一3"} and abs(sum(votes.values()) - 1) < 1e-6
     assert votes["a:一1"] > votes["a:一2"] == votes["a:一3"]  # the nearest question speaks loudest
-    assert _bank().votes(np.array([1, 0, 0], dtype=np.float32), k=0, temperature=0.05) == {}
+    assert _bank().votes(np.array([1, 0, 0], dtype=np.float32), k=0, temperature=0.05).shares == {}
+
+
+def test_a_vote_says_how_near_its_questions_came():
+    near = _bank().votes(np.array([1, 0, 0], dtype=np.float32), k=1, temperature=0.05)
+    far = _bank().votes(np.array([0, 1, 0], dtype=np.float32), k=1, temperature=0.05)
+    assert near.closeness > 0.99 and far.closeness < 0.2  # [0, 1, 0] is where out-of-scope questions lie
 
 
 def test_round_trip_through_the_file(tmp_path):
