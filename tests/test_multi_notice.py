@@ -44,6 +44,8 @@ def two(tmp_path_factory) -> Services:
     corpus = tmp / "corpus"
     corpus.mkdir()
     shutil.copy(ROOT / "corpus" / f"{JIADING}.txt", corpus)
+    # with its unit data (short names such as 科委), as corpus/ holds it: like for like with `services`
+    shutil.copy(ROOT / "corpus" / f"{JIADING}.units.json", corpus)
     shutil.copy(FIXTURES / f"{BAOSHAN}.html", corpus)
     svc = Services(make_settings(tmp, corpus_dir=corpus))
     svc.retriever
