@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = [ROOT / "eval" / f for f in ("qa.jsonl", "users-dev.jsonl", "users-train.jsonl")]
+COVERAGE = ROOT / "eval" / "users-coverage.jsonl"  # in the bank, never scored (as `rag calibrate --bank-only`)
 
 
 def main() -> None:
@@ -25,6 +26,7 @@ def main() -> None:
     ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.5, 0.8, 1.0])
     ap.add_argument("--gains", type=float, nargs="+", default=[0.0, 15.0], help="bank_closeness_gain values")
     ap.add_argument("--neighbours", type=int, default=3)
+    ap.add_argument("--bank-only", nargs="*", default=[str(COVERAGE)], help="files whose questions join the bank only")
     args = ap.parse_args()
     from rag.calibration import labelled, question_bank, writer
     from rag.evaluation.aggregate import percentile
@@ -33,7 +35,8 @@ def main() -> None:
     svc = get_services()
     retriever = svc.retriever
     questions = labelled([Path(f) for f in args.files])
-    bank = question_bank(retriever, questions)  # every labelled question, embedded as serving embeds them
+    extra = labelled([Path(f) for f in args.bank_only])
+    bank = question_bank(retriever, questions + extra)  # every labelled question, embedded as serving embeds them
     docs = {d.id for d in svc.corpus.documents}
     answerable = [q for q in questions if q.answerable and q.gold_ids]
     grid = [(w, gain) for w in args.weights for gain in args.gains]

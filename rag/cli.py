@@ -224,6 +224,7 @@ def cmd_calibrate(args) -> int:
         Path(args.scope_out) if args.scope_out else None,
         Path(args.remit_out) if args.remit_out else None,
         Path(args.bank_out) if args.bank_out else None,
+        [Path(p) for p in args.bank_only],
     )
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
@@ -341,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--remit-out", help="where to write the remit model (default: the packaged file)")
     s.add_argument(
         "--bank-out", help="where to write the question bank (default: beside --scope-out, else the packaged one)"
+    )
+    s.add_argument(
+        "--bank-only",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="QA files whose questions join the question bank but are not fitted on (eval/users-coverage.jsonl)",
     )
     s.set_defaults(func=cmd_calibrate)
 

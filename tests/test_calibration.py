@@ -1,6 +1,8 @@
 """`rag calibrate` fits both models on labelled questions and writes files the pipeline loads."""
 from __future__ import annotations
 
+import json
+
 from rag.calibration import calibrate
 from rag.classifiers import BoostedTrees, LogisticModel, load_classifier
 from rag.services import Services
@@ -11,7 +13,14 @@ def test_calibrate_writes_models_that_load(tmp_path, services):
     small = tmp_path / "small.jsonl"
     lines = (ROOT / "eval" / "users-dev.jsonl").read_text(encoding="utf-8").splitlines()
     small.write_text("\n".join(lines[:60] + lines[-60:]) + "\n", encoding="utf-8")
-    report = calibrate(services, [ROOT / "eval" / "qa.jsonl", small], 0.02, tmp_path / "scope.json", tmp_path / "remit.json")
+    extra = tmp_path / "coverage.jsonl"  # bank-only questions: in the bank, not in the fit
+    extra.write_text("\n".join((ROOT / "eval" / "users-coverage.jsonl").read_text(encoding="utf-8").splitlines()[:9]) + "\n",
+                     encoding="utf-8")
+    report = calibrate(services, [ROOT / "eval" / "qa.jsonl", small], 0.02, tmp_path / "scope.json", tmp_path / "remit.json",
+                       bank_only=[extra])
+    fitted_writers = {"_"} | {json.loads(line)["id"].rsplit("-", 1)[0] for line in lines[:60] + lines[-60:]}
+    assert report["scope_with_question_bank"]["writers"] == len(fitted_writers)  # the bank-only writer is not fitted
+    assert report["bank"]["bank_only"] == 9
     assert 0 <= report["scope"]["cv_answerable_refused"] <= 0.05 and report["scope"]["out_of_scope"] > 20
     assert report["remit"]["remit"] > 10
     scope, remit = load_classifier(tmp_path / "scope.json"), load_classifier(tmp_path / "remit.json")
@@ -25,4 +34,5 @@ def test_calibrate_writes_models_that_load(tmp_path, services):
     assert (tmp_path / "scope_model_bank.json").is_file() and (tmp_path / "scope_questions.npz").is_file()
     assert report["scope_with_question_bank"]["writers"] >= 2
     assert svc.answerer.scope.bank is not None and svc.retriever.bank is not None
+    assert int((svc.retriever.bank.writers == "w26").sum()) == 9  # ... but it is in the bank
     assert svc.answerer.scope.bank_model is not None
