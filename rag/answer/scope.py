@@ -10,12 +10,16 @@ Every feature is relative to the loaded notices, so a second notice needs no cod
   and the score itself;
 - agreement between the dense and keyword rankings, and the keyword and pinyin scores.
 - how close the question comes to labelled questions the loaded notices answer, and to labelled questions
-  no notice answers (rag/retrieval/question_bank.py), where the loaded notices have labelled questions.
+  no notice answers (rag/retrieval/question_bank.py), where the loaded notices have labelled questions;
+- whether it names a place (by CC-CEDICT) that no notice mentions, outside the notices' own place.
 Boosted decision trees (`rag calibrate`, stored in rag/data/scope_model_bank.json, and scope_model.json for
 notices without labelled questions) weigh them; the threshold is chosen on probabilities cross-validated
 by writer, so that about 1% of answerable questions by a writer the fit never saw are refused.
 Rules settle what is certain before the model: a measure id or a unit's whole remit puts a question in
-scope; a year after the newest notice, or a place (by CC-CEDICT) that no notice mentions, puts it out.
+scope; a year after the newest notice puts it out. A foreign place was a rule too, until it refused 15 of
+1,880 answerable labelled questions: ordinary words the dictionary also knows as places (新建, 新店, 通道,
+城市), and 安徽 or 江苏 in questions about serving people from there; as a feature the trees weigh it against
+the rest of the evidence.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from rag.language.dictionary import Lexicon
 from rag.language.weights import general_idf
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import SearchResult
+from rag.retrieval.query import QueryPlan
 from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.tokenize import pinyin_tokens
 
@@ -53,6 +58,7 @@ FEATURES = [
     "pinyin_best",
     "latin",
     "n_words",
+    "foreign_place",
 ]
 BANK_FEATURES = [*FEATURES, "bank_in", "bank_out"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -199,13 +205,19 @@ class ScopeJudge:
             ev.pinyin_best,
             float(plan.latin),
             math.log1p(len(words.words) if not plan.latin else len(plan.text.split())),
+            float(bool(self._foreign_places(plan, words))),
         ]
         return row, words
 
-    def ruled(self, result: SearchResult, words: _Words | None = None) -> ScopeVerdict | None:
+    def _foreign_places(self, plan: QueryPlan, words: _Words) -> list[str]:
+        """Places no notice covers, where the question names none of the notices' own places."""
+        if plan.latin or any(h in plan.text for h in self.home):
+            return []
+        return list(dict.fromkeys(words.places))
+
+    def ruled(self, result: SearchResult) -> ScopeVerdict | None:
         """The verdict when structure or a hard fact settles it, before any model: a measure id or a unit's
-        whole remit asked for (in scope); a year after the newest notice, or a place no notice covers and the
-        question names none of the notices' own places (out of scope)."""
+        whole remit asked for (in scope); a year after the newest notice (out of scope)."""
         plan = result.plan
         if plan.referenced:
             return ScopeVerdict(True, 1.0, "names a measure id", by="structure")
@@ -216,20 +228,15 @@ class ScopeJudge:
         years = [int(y) for y in _YEAR.findall(plan.text)]
         if years and max(years) > self.latest_year:  # a notice cannot speak of a year after it was issued
             return ScopeVerdict(False, 0.0, f"问的是{max(years)}年，通知发布于{self.latest_year}年", by="rule")
-        if not plan.latin and not any(h in plan.text for h in self.home):
-            places = (words or self._words(plan.text)).places
-            if places:
-                return ScopeVerdict(False, 0.0, f"通知不涉及{'、'.join(dict.fromkeys(places))}", places, by="rule")
         return None
 
     def judge(self, result: SearchResult) -> ScopeVerdict:
-        words = self._words(result.plan.text)  # read once for the rules and the features
-        ruled = self.ruled(result, words)
+        ruled = self.ruled(result)
         if ruled is not None:
             return ruled
         if self.model is None:
             return ScopeVerdict(True, 1.0, "no scope model", by="none")
-        row, words = self.features(result, words)
+        row, words = self.features(result)
         if self.bank is not None and self.bank_model is not None:
             in_scope, p = self.bank_model.decide([*row, *self.bank.similarity(result.evidence.query)])
         else:
@@ -242,6 +249,9 @@ class ScopeJudge:
         if in_scope:
             return ScopeVerdict(True, p, f"相关度{p:.2f}", missing)
         related = [h for h in result.hits[:1] if p >= self.related_floor]
+        places = self._foreign_places(result.plan, words)
+        if places:
+            return ScopeVerdict(False, p, f"通知不涉及{'、'.join(places)}", places, related)
         reason = f"通知中没有“{'、'.join(missing[:3])}”等内容" if missing else "与通知内容的相关度低"
         return ScopeVerdict(False, p, reason, missing, related)
 

@@ -45,18 +45,29 @@ def search(services, question):
     return r.search(r.plan(question), top_k=8)
 
 
-def test_later_year_and_uncovered_place_are_ruled_out(services):
+def test_later_year_is_ruled_out(services):
     judge = judge_with(services, FixedModel(1.0))
     later = judge.judge(search(services, "2025年的营商环境新政策有哪些？"))
-    assert not later.in_scope and "2025" in later.reason
-    place = judge.judge(search(services, "杭州开公司一般几天能拿到营业执照？"))
-    assert not place.in_scope and "杭州" in place.reason
+    assert not later.in_scope and "2025" in later.reason and later.by == "rule"
+
+
+def test_an_uncovered_place_is_evidence_for_the_model(services):
+    # a feature, not a rule: as a rule it refused answerable questions whose ordinary words the dictionary
+    # also knows as places (新店, 新建) and questions about serving people from a neighbouring province
+    judge = judge_with(services, None)
+    flag = FEATURES.index("foreign_place")
+    assert judge.features(search(services, "杭州开公司一般几天能拿到营业执照？"))[0][flag] == 1.0
+    assert judge.features(search(services, "企业开办要跑几个部门？"))[0][flag] == 0.0
+    refused = judge_with(services, FixedModel(0.1)).judge(search(services, "杭州开公司一般几天能拿到营业执照？"))
+    assert not refused.in_scope and "杭州" in refused.reason and refused.by == "model"
+    kept = judge_with(services, FixedModel(0.9)).judge(search(services, "新店还在装修，能不能提前把水电装好？"))
+    assert kept.in_scope
 
 
 def test_the_notices_own_place_is_not_foreign(services):
-    judge = judge_with(services, FixedModel(1.0))
-    both = judge.judge(search(services, "我人常驻苏州，公司注册在嘉定，有些手续能不能在苏州就近办？"))
-    assert both.in_scope
+    judge = judge_with(services, None)
+    row, _ = judge.features(search(services, "我人常驻苏州，公司注册在嘉定，有些手续能不能在苏州就近办？"))
+    assert row[FEATURES.index("foreign_place")] == 0.0
 
 
 def test_structure_puts_a_question_in_scope_before_the_model(services):
