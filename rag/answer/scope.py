@@ -17,7 +17,7 @@ notices without labelled questions) weigh them; the threshold is chosen on proba
 by writer, so that about 1% of answerable questions by a writer the fit never saw are refused.
 Rules settle what is certain before the model: a measure id or a unit's whole remit puts a question in
 scope; a year after the newest notice puts it out. A foreign place was a rule too, until it refused 15 of
-1,880 answerable labelled questions: ordinary words the dictionary also knows as places (新建, 新店, 通道,
+about 1,900 answerable labelled questions: ordinary words the dictionary also knows as places (新建, 新店, 通道,
 城市), and 安徽 or 江苏 in questions about serving people from there; as a feature the trees weigh it against
 the rest of the evidence.
 """
