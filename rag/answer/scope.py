@@ -34,6 +34,7 @@ import numpy as np
 
 from rag.classifiers import Classifier, load_classifier
 from rag.corpus.collection import Corpus
+from rag.language.dialect import cantonese_positions
 from rag.language.dictionary import Lexicon
 from rag.language.weights import general_idf
 from rag.retrieval.hit import Hit
@@ -154,13 +155,17 @@ class ScopeJudge:
         import jieba.posseg
 
         words, weights, known, places = [], [], [], []
+        dialect, start = cantonese_positions(text), 0
         for token in jieba.posseg.lcut(text):
+            span = range(start, start + len(token.word))
+            start = span.stop
             w = token.word.strip()
             if not _CJK.search(w):
                 continue
             hit = self._known(w)
             words.append(w)
-            weights.append(general_idf(w))
+            # Cantonese grammar says nothing of the topic, however rare it is in Mandarin (rag/language/dialect.py)
+            weights.append(0.0 if all(i in dialect for i in span) else general_idf(w))
             known.append(hit)
             if self._foreign_place(w, token.flag):
                 places.append(w)
@@ -244,7 +249,7 @@ class ScopeJudge:
         missing = [
             w
             for w, k, wt in sorted(zip(words.words, words.known, words.weights, strict=False), key=lambda t: -t[2])
-            if not k and len(w) >= 2
+            if not k and len(w) >= 2 and wt > 0
         ]
         if in_scope:
             return ScopeVerdict(True, p, f"相关度{p:.2f}", missing)
