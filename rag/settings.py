@@ -109,7 +109,7 @@ class RetrievalSettings(BaseModel):
 class AnswerSettings(BaseModel):
     mode: Literal["auto", "llm", "extractive"] = "auto"
     # the learned scope decision (rag/answer/scope.py), fitted by `rag calibrate`; empty: the packaged one.
-    # scope_model_bank.json and scope_questions.npz next to it (the labelled-question evidence) go with it
+    # scope_model_bank.json, scope_questions.npz (labelled-question evidence) and task_model.json go with it
     scope_model: Path | None = None
     related_floor: float = 0.15  # a refusal names the best measure as 可能相关 when in-scope probability ≥ this
     hotline: str = "12345市民服务热线"  # where a refusal sends everything the notices do not cover; "" for none

@@ -36,3 +36,7 @@ def test_calibrate_writes_models_that_load(tmp_path, services):
     assert svc.answerer.scope.bank is not None and svc.retriever.bank is not None
     assert int((svc.retriever.bank.writers == "w26").sum()) == 9  # ... but it is in the bank
     assert svc.answerer.scope.bank_model is not None
+    # the task-request model, a scope feature, is written beside the scope model and loaded from there
+    assert report["task_request"]["requests"] > 0 and (tmp_path / "task_model.json").is_file()
+    assert svc.answerer.scope.task.model is not None
+    assert svc.answerer.scope.task.model.info == report["task_request"]

@@ -6,6 +6,8 @@ import re
 
 from rag.corpus.model import Document
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # 2023年, 〔2022〕, "the 2023 plan"
+
 # field → (Chinese pattern, English pattern)
 _FIELDS: dict[str, tuple[str, str]] = {
     "doc_number": (r"文号|发文字号|字号|几号文|文件号", r"document (number|no)|reference number|file number"),
@@ -37,6 +39,14 @@ def header_field(question: str) -> str | None:
                 continue  # 依据 and 名称 also occur inside measures ("依据大数据监测"); need the document as subject
             return name
     return None
+
+
+def names_other_year(question: str, documents: list[Document]) -> bool:
+    """Whether the question names a year in which no loaded notice was issued ("2023年的营商环境方案是什么时候
+    发布的"): it then asks about another document, and answering with this one's header would be wrong."""
+    years = {int(y) for y in _YEAR.findall(question)}
+    issued = {int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()}
+    return bool(years) and not years & issued
 
 
 def header_answer(doc: Document, field: str, english: bool) -> str:

@@ -11,7 +11,8 @@ Every feature is relative to the loaded notices, so a second notice needs no cod
 - agreement between the dense and keyword rankings, and the keyword and pinyin scores.
 - how close the question comes to labelled questions the loaded notices answer, and to labelled questions
   no notice answers (rag/retrieval/question_bank.py), where the loaded notices have labelled questions;
-- whether it names a place (by CC-CEDICT) that no notice mentions, outside the notices' own place.
+- whether it names a place (by CC-CEDICT) that no notice mentions, outside the notices' own place;
+- whether it asks for a task (a poem, a translation) rather than information (rag/answer/task_request.py).
 Boosted decision trees (`rag calibrate`, stored in rag/data/scope_model_bank.json, and scope_model.json for
 notices without labelled questions) weigh them; the threshold is chosen on probabilities cross-validated
 by writer, so that about 1% of answerable questions by a writer the fit never saw are refused.
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.task_request import TaskRequest
 from rag.classifiers import Classifier, load_classifier
 from rag.corpus.collection import Corpus
 from rag.language.dialect import cantonese_positions
@@ -60,6 +62,7 @@ FEATURES = [
     "latin",
     "n_words",
     "foreign_place",
+    "task_request",
 ]
 BANK_FEATURES = [*FEATURES, "bank_in", "bank_out"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -94,6 +97,7 @@ class ScopeJudge:
         lexicon: Lexicon | None = None,
         bank: QuestionBank | None = None,
         bank_model: Classifier | None = None,
+        task: TaskRequest | None = None,
     ):
         documents = corpus.documents
         self.lexicon = lexicon or Lexicon()
@@ -110,6 +114,7 @@ class ScopeJudge:
         usable = bank is not None and bank_model is not None
         self.bank: QuestionBank | None = bank if usable else None
         self.bank_model: Classifier | None = bank_model if usable else None
+        self.task = task or TaskRequest(None)
 
     @classmethod
     def load(
@@ -120,6 +125,7 @@ class ScopeJudge:
         related_floor: float = 0.15,
         lexicon: Lexicon | None = None,
         bank: QuestionBank | None = None,
+        task: TaskRequest | None = None,
     ) -> ScopeJudge:
         """The corpus-evidence model from `path`; with it, where its file is there (scope_model_bank.json
         beside `path`), the model fitted with the bank of labelled questions, used when every loaded notice
@@ -132,7 +138,7 @@ class ScopeJudge:
         if bank is not None and not bank.covers({d.id for d in corpus.documents}):
             log.info("no labelled questions for some loaded notice: scope decided on corpus evidence alone")
             bank = None
-        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model)
+        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model, task)
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
@@ -211,6 +217,7 @@ class ScopeJudge:
             float(plan.latin),
             math.log1p(len(words.words) if not plan.latin else len(plan.text.split())),
             float(bool(self._foreign_places(plan, words))),
+            self.task.probability(ev.query),
         ]
         return row, words
 

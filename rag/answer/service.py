@@ -14,7 +14,7 @@ from rag.answer import deadlines, extractive
 from rag.answer.events import AnswerEvent, Done, Replace, Token, tokens
 from rag.answer.followup import resolve, sanitize
 from rag.answer.guard import Guard, split_sentences
-from rag.answer.header import header_answer, header_field
+from rag.answer.header import header_answer, header_field, names_other_year
 from rag.answer.highlight import Highlighter
 from rag.answer.model import Answer, Citation
 from rag.answer.notices import validity_warnings
@@ -23,6 +23,8 @@ from rag.answer.rewrite import QueryRewriter
 from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
 from rag.answer.standard_reply import standard_reply
+from rag.answer.task_request import DEFAULT_MODEL as TASK_MODEL
+from rag.answer.task_request import TaskRequest
 from rag.corpus import schedule
 from rag.corpus.collection import Corpus
 from rag.corpus.deadlines import find_deadlines
@@ -71,6 +73,9 @@ class Answerer:
             cfg.related_floor,
             retriever.lexicon,
             bank=retriever.bank,
+            task=TaskRequest.load(
+                retriever.embedder.dim, cfg.scope_model and cfg.scope_model.with_name(TASK_MODEL.name)
+            ),
         )
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)
@@ -136,7 +141,7 @@ class Answerer:
             return
 
         field = header_field(cleaned)
-        if field:
+        if field and not names_other_year(cleaned, list(self.documents.values())):
             document = (self.documents.get(doc) if doc else None) or self._document_for(query)
             text = header_answer(document, field, english)
             yield from self._emit(text)

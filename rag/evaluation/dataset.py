@@ -12,6 +12,7 @@ from pathlib import Path
 
 NO_CATEGORY = "uncategorised"
 OUT_OF_SCOPE = "out_of_scope"
+NOT_A_QUESTION = "not_a_question"  # the note of an out-of-scope request that asks for a task, not information
 
 
 class DatasetError(ValueError):
@@ -27,10 +28,18 @@ class Question:
     gold_units: tuple[str, ...] = ()
     answer_facts: tuple[str, ...] = ()
     line: int = 0
+    note: str = ""  # the writer's note; for out-of-scope questions its kind (everyday, not_a_question, ...)
 
     @property
     def answerable(self) -> bool:
         return self.category != OUT_OF_SCOPE
+
+    @property
+    def asks_task(self) -> bool:
+        """A request that is not a question about policy (write a poem, translate, chit-chat): an out-of-scope
+        question whose note starts with not_a_question ("not_a_question: poem")."""
+        kind = self.note.split(":")[0].split(",")[0].strip()
+        return self.category == OUT_OF_SCOPE and kind == NOT_A_QUESTION
 
     def gold_dict(self) -> dict:
         return {
@@ -80,6 +89,7 @@ def parse_row(row: object, where: str) -> Question:
         gold_ids=_string_list(row, "gold_ids", where),
         gold_units=_string_list(row, "gold_units", where),
         answer_facts=_string_list(row, "answer_facts", where),
+        note=note.strip() if isinstance(note := row.get("note"), str) else "",
     )
 
 

@@ -52,3 +52,14 @@ def test_empty_missing_and_non_utf8_files(tmp_path):
 def test_line_separator_characters_inside_a_question_do_not_split_the_line():
     q = parse_lines([json.dumps({"id": "a", "question": "第一行\u2028第二行"}, ensure_ascii=False)])[0]
     assert q.question == "第一行\u2028第二行"
+
+
+def test_a_request_is_an_out_of_scope_question_noted_not_a_question():
+    rows = [{"id": "a", "category": "out_of_scope", "question": "写首诗", "note": "not_a_question"},
+            {"id": "b", "category": "out_of_scope", "question": "Tell a joke", "note": "not_a_question: joke"},
+            {"id": "c", "category": "out_of_scope", "question": "天气怎么样", "note": "everyday"},
+            {"id": "d", "category": "fact", "question": "网办率多少", "note": "not_a_question"},
+            {"id": "e", "category": "out_of_scope", "question": "x", "note": 3}]
+    qs = parse_lines([json.dumps(r, ensure_ascii=False) for r in rows])
+    assert [q.asks_task for q in qs] == [True, True, False, False, False]
+    assert qs[1].note == "not_a_question: joke" and qs[4].note == ""
