@@ -122,7 +122,7 @@ def scope_rows(
     judge: ScopeJudge,
     questions: list[Question],
     bank: QuestionBank,
-    tasks: dict[str, TaskRequest] | None = None,
+    tasks: dict[str, TaskRequest],
 ) -> _ScopeRows:
     """Features of each question as serving would compute them, except that the bank the retriever and the
     bank features read, and the task model (`tasks`, by writer), hold no question by the same writer: at run
@@ -133,7 +133,7 @@ def scope_rows(
     try:
         for g in sorted({writer(q) for q in questions}):
             held_out = retriever.bank = bank.restricted(docs, frozenset([g]))
-            judge.task = (tasks or {}).get(g, kept_task)
+            judge.task = tasks[g]
             for q in questions:
                 if writer(q) != g or header_field(q.question):
                     continue
@@ -180,21 +180,28 @@ def _fit_trees(features: list[str], x, y, groups, categories, max_false_refusal:
     return Fitted(model, report)
 
 
-def fit_task(retriever: HybridRetriever, questions: list[Question], c: float = 0.1) -> tuple[Fitted, dict]:
+def fit_task(
+    retriever: HybridRetriever, questions: list[Question], c: float = 0.1
+) -> tuple[Fitted | None, dict[str, TaskRequest]]:
     """The task-request model on the question vectors retrieval computes, and one model per writer fitted
-    without that writer's questions (for the scope fit). C 0.1: cross-validated by writer, AUC 0.995 against
-    0.995 at C 0.5 and 0.993 at C 2, on 3,394 questions of which 257 requests."""
+    without that writer's questions (for the scope fit). C 0.1: cross-validated by writer, AUC 0.996 against
+    0.995 at C 0.5 and 0.993 at C 2, on 3,394 questions of which 257 requests. Files that note no request
+    (another notice's first labels) fit none: the packaged model, fitted on other writers, serves every
+    writer instead, or none at all."""
     kept = [q for q in questions if not header_field(q.question)]
     x = np.asarray(
         [retriever.embedder.embed_query(retriever.plan(q.question).text[: retriever.max_dense_chars]) for q in kept],
         dtype=np.float64,
     )
     y = np.asarray([int(q.asks_task) for q in kept])
-    if not 0 < y.sum() < len(y):
-        raise ValueError("the task-request model needs out-of-scope questions noted not_a_question, and others")
     groups = np.asarray([writer(q) for q in kept])
+    if not 0 < y.sum() < len(y):
+        packaged = TaskRequest.load(retriever.embedder.dim)
+        log.warning("no questions noted not_a_question: the task-request feature reads %s", TASK_MODEL)
+        return None, {g: packaged for g in set(groups.tolist())}
     names = task_feature_names(x.shape[1])
-    by_writer, cv = {}, np.zeros(len(y))
+    by_writer: dict[str, TaskRequest] = {}
+    cv = np.zeros(len(y))
     for g in sorted(set(groups.tolist())):
         out = groups == g
         if not 0 < y[~out].sum() < (~out).sum():  # the only writer with requests: no held-out model to fit
@@ -229,7 +236,7 @@ def fit_scope(
     """The corpus-evidence model, the model that adds the question bank, and the bank itself. `bank_only`
     questions join the bank (and so every other question's bank features) but are not fitted or scored."""
     bank = question_bank(retriever, [*questions, *(bank_only or [])])
-    r = scope_rows(retriever, judge, questions, bank, tasks)
+    r = scope_rows(retriever, judge, questions, bank, tasks or {writer(q): judge.task for q in questions})
     base = _fit_trees(FEATURES, r.x, r.y, r.groups, r.categories, max_false_refusal)
     banked = _fit_trees(BANK_FEATURES, np.hstack([r.x, r.bank]), r.y, r.groups, r.categories, max_false_refusal)
     return base, banked, bank
@@ -286,22 +293,32 @@ def calibrate(
     extra = labelled(bank_only or [])
     retriever = services.retriever
     remit = fit_remit(retriever, questions)
+    kept_remit, retriever.remit = retriever.remit, RemitIntent(retriever.embedder, remit.model)
+    try:  # the scope fit sees questions as serving will plan them
+        task, task_by_writer = fit_task(retriever, questions)
+        serving_task = TaskRequest(task.model) if task else next(iter(task_by_writer.values()), TaskRequest(None))
+        judge = ScopeJudge(
+            services.corpus, set(retriever.pinyin.idf), None, lexicon=retriever.lexicon, task=serving_task
+        )
+        scope, banked, bank = fit_scope(retriever, judge, questions, max_false_refusal, extra, task_by_writer)
+    except BaseException:
+        retriever.remit = kept_remit
+        raise
+    # written only once every fit has succeeded, so the files never mix two fits
     remit.model.save(remit_out or REMIT_MODEL)
-    retriever.remit = RemitIntent(retriever.embedder, remit.model)  # the scope fit sees questions as serving plans them
-    task, task_by_writer = fit_task(retriever, questions)
     scope_out = scope_out or SCOPE_MODEL
-    task.model.save(task_out or scope_out.with_name(TASK_MODEL.name))  # beside the scope model it feeds
-    judge = ScopeJudge(
-        services.corpus, set(retriever.pinyin.idf), None, lexicon=retriever.lexicon, task=TaskRequest(task.model)
-    )
-    scope, banked, bank = fit_scope(retriever, judge, questions, max_false_refusal, extra, task_by_writer)
+    task_path = task_out or scope_out.with_name(TASK_MODEL.name)  # beside the scope model it feeds
+    if serving_task.model is not None:
+        serving_task.model.save(task_path)
+    else:  # the scope model was fitted with the feature at 0: a stale file would feed it something else
+        task_path.unlink(missing_ok=True)
     scope.model.save(scope_out)
     banked.model.save(scope_out.with_name(DEFAULT_BANK_MODEL.name))
     # a model written elsewhere (a trial) takes its bank along; the packaged model, the packaged bank
     bank.save(bank_out or (scope_out.with_name(DEFAULT_BANK.name) if scope_out != SCOPE_MODEL else DEFAULT_BANK))
     return {
         "remit": remit.report,
-        "task_request": task.report,
+        "task_request": task.report if task else {"fitted": False, "reused": serving_task.model is not None},
         "scope": scope.report,
         "scope_with_question_bank": banked.report,
         "bank": {"questions": len(bank), "bank_only": len(extra)},

@@ -40,3 +40,28 @@ def test_calibrate_writes_models_that_load(tmp_path, services):
     assert report["task_request"]["requests"] > 0 and (tmp_path / "task_model.json").is_file()
     assert svc.answerer.scope.task.model is not None
     assert svc.answerer.scope.task.model.info == report["task_request"]
+
+
+class _Fixed:
+    def __init__(self, p: float):
+        self.p = p
+
+    def probability(self, x) -> float:
+        return self.p
+
+
+def test_each_writers_scope_features_read_the_task_model_fitted_without_them(services):
+    from rag.answer.scope import FEATURES
+    from rag.answer.task_request import TaskRequest
+    from rag.calibration import question_bank, scope_rows
+    from rag.evaluation.dataset import Question
+
+    qs = [Question(id="wa-1", category="out_of_scope", question="帮我写一首关于春天的诗"),
+          Question(id="wb-1", category="who_handles", question="工厂接自来水找哪个单位", gold_ids=("二(四)4",))]
+    judge, retriever = services.answerer.scope, services.retriever
+    kept_task, kept_bank = judge.task, retriever.bank
+    rows = scope_rows(retriever, judge, qs, question_bank(retriever, qs),
+                      {"wa": TaskRequest(_Fixed(0.11)), "wb": TaskRequest(_Fixed(0.77))})
+    column = rows.x[:, FEATURES.index("task_request")]
+    assert dict(zip(rows.groups.tolist(), column.tolist(), strict=True)) == {"wa": 0.11, "wb": 0.77}
+    assert judge.task is kept_task and retriever.bank is kept_bank  # restored for serving

@@ -14,7 +14,7 @@ from rag.answer import deadlines, extractive
 from rag.answer.events import AnswerEvent, Done, Replace, Token, tokens
 from rag.answer.followup import resolve, sanitize
 from rag.answer.guard import Guard, split_sentences
-from rag.answer.header import header_answer, header_field, names_other_year
+from rag.answer.header import header_answer, header_field, other_year
 from rag.answer.highlight import Highlighter
 from rag.answer.model import Answer, Citation
 from rag.answer.notices import validity_warnings
@@ -141,14 +141,29 @@ class Answerer:
             return
 
         field = header_field(cleaned)
-        if field and not names_other_year(cleaned, list(self.documents.values())):
-            document = (self.documents.get(doc) if doc else None) or self._document_for(query)
-            text = header_answer(document, field, english)
+        if field:
+            year = other_year(cleaned, field, list(self.documents.values()))
+            if year is None:
+                document = (self.documents.get(doc) if doc else None) or self._document_for(query)
+                text, refused = header_answer(document, field, english), False
+            else:  # another year's document: refused, not answered from this one's header
+                reason = f"问的是{year}年的文件，不是已收录的通知"
+                hotline = self.settings.answer.hotline
+                text = extractive.refusal(
+                    self._title(doc), reason, [], hotline, english=english, names=self.english_names
+                )
+                refused = True
             yield from self._emit(text)
             timings = {"search": 0.0, "answer": time.perf_counter() - started}
             yield Done(
                 answer=Answer(
-                    answer=text, citations=[], refused=False, mode="extractive", notes=notes, timings=timings, lead=text
+                    answer=text,
+                    citations=[],
+                    refused=refused,
+                    mode="extractive",
+                    notes=notes,
+                    timings=timings,
+                    lead=text,
                 )
             )
             return

@@ -5,7 +5,7 @@ the asking, not the topic.
 
 Learned, not listed: a logistic regression on the question's vector (the one retrieval already computed, so
 no extra encoding) tells requests from questions. `rag calibrate` fits it on labelled out-of-scope questions
-noted not_a_question against every other labelled question; cross-validated by writer, AUC 0.995. Its
+noted not_a_question against every other labelled question; cross-validated by writer, AUC 0.996. Its
 probability is one feature of the scope model (rag/answer/scope.py), not a decision of its own. The asking
 form does not depend on a notice, so it carries to any notice's questions.
 """

@@ -12,10 +12,15 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _tables() -> tuple[re.Pattern[str], ...]:
+    """canto-filter's two tables, and the same in simplified characters: questions are simplified before the
+    scope reads them, and some forms do not come back by s2t (唔係 → 唔系 → 唔系, since 系 is also 系统's)."""
+    import opencc
     from cantofilter.judge import CANTO_UNIQUE_CHAR, CANTO_UNIQUE_WORD
 
-    return CANTO_UNIQUE_CHAR, CANTO_UNIQUE_WORD
+    simplify = opencc.OpenCC("t2s").convert
+    tables = (CANTO_UNIQUE_CHAR, CANTO_UNIQUE_WORD)
+    return (*tables, *(re.compile(simplify(t.pattern)) for t in tables))
 
 
 @lru_cache(maxsize=1)
@@ -29,14 +34,14 @@ def cantonese_positions(text: str) -> set[int]:
     """Offsets of the characters of `text` that belong to a Cantonese-only character or word. The tables are
     written in traditional characters; a simplified question (点样) is read in its traditional form, where
     the conversion keeps every character's offset."""
-    chars, words = _tables()
+    tables = _tables()
     forms = [text]
     traditional = _to_traditional().convert(text)
     if len(traditional) == len(text):
         forms.append(traditional)
     found: set[int] = set()
     for form in forms:
-        for pattern in (chars, words):
+        for pattern in tables:
             for m in pattern.finditer(form):
                 found.update(range(m.start(), m.end()))
     return found

@@ -18,6 +18,8 @@ def test_cantonese_grammar_words_are_marked():
 def test_simplified_cantonese_is_read_in_its_traditional_form():
     # 点样 is in the tables only as 點樣; the conversion keeps each character's offset
     assert _marked("点样办营业执照") == "点样"
+    # ... and where s2t does not give the traditional form back (系 stays 系), in the tables' simplified form
+    assert _marked("系唔系要交材料") == "唔系"
 
 
 def test_mandarin_is_left_alone():
