@@ -10,8 +10,6 @@ from rag.corpus.model import Document
 # plan"), since in Chinese it is as often an amount (补贴2000多元)
 _YEAR_MARKED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年|〕|\])")
 _YEAR_BARE = re.compile(r"(?<![\d.])\b((?:19|20)\d\d)\b(?![\d.])")
-_LATIN = re.compile(r"[A-Za-z]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # field → (Chinese pattern, English pattern)
 _FIELDS: dict[str, tuple[str, str]] = {
@@ -46,14 +44,14 @@ def header_field(question: str) -> str | None:
     return None
 
 
-def other_year(question: str, field: str, documents: list[Document]) -> int | None:
+def other_year(question: str, field: str, documents: list[Document], english: bool) -> int | None:
     """The year a header question names when no loaded notice was issued in it ("2023年的营商环境方案是什么时候
     发布的"): it asks about another document, and this one's header would answer it wrongly. Questions about
     the basis or the title are left alone: those name other documents' years (2020年的《…条例》)."""
     if field in ("basis", "title"):
         return None
     years = {int(y) for y in _YEAR_MARKED.findall(question)}
-    if len(_LATIN.findall(question)) > len(_CJK.findall(question)):
+    if english:  # the caller's reading of the question (rag.retrieval.tokenize.latin_share)
         years |= {int(y) for y in _YEAR_BARE.findall(question)}
     issued = {int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()}
     return max(years) if years and not years & issued else None

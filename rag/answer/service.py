@@ -142,7 +142,7 @@ class Answerer:
 
         field = header_field(cleaned)
         if field:
-            year = other_year(cleaned, field, list(self.documents.values()))
+            year = other_year(cleaned, field, list(self.documents.values()), english)
             if year is None:
                 document = (self.documents.get(doc) if doc else None) or self._document_for(query)
                 text, refused = header_answer(document, field, english), False
