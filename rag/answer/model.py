@@ -30,6 +30,15 @@ class Answer(BaseModel):
     # the answer up to its quoted measures (warnings, who to contact, the model's sentences): what a page
     # shows above the citation cards, which show the quoted measures themselves. The whole text otherwise.
     lead: str = Field("", description="the answer before the quoted measures")
+    status: Literal["answered", "partial", "refused"] = Field(
+        default="answered",
+        description="answered; partial: the question asks for a detail (a figure, a date, a contact …) that the cited "
+        "measures do not state, and the answer says so; refused: the notices do not cover the question",
+    )
+    unstated: str | None = Field(default=None, description="the kind of detail the notice does not state (partial)")
+    opening: str = Field(
+        "", description="the answer's first sentence: the words of the cited measure that answer the question"
+    )
     source: Literal["retrieval", "standard"] = Field(
         default="retrieval", description="standard: a 标准答复 staff saved for a question of the same meaning"
     )

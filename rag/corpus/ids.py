@@ -80,9 +80,12 @@ _OPEN = r"[(（]"
 _CLOSE = r"[)）]"
 _PATTERNS = [
     # 二(四)4, 二（四）4, 二、（四）4, 二(四)第4条, 二（七）
+    # also with the section in Arabic numerals, as window staff type it: 三(5)2, 三（5）
     re.compile(
-        rf"(?<![一二两三四五六七八九十])({CN_NUM})\s*[、.．]?\s*{_OPEN}\s*({CN_NUM})\s*{_CLOSE}\s*(?:第\s*)?(\d+|{CN_NUM}(?=\s*[条项点款]))?"
+        rf"(?<![一二两三四五六七八九十])({CN_NUM})\s*[、.．]?\s*{_OPEN}\s*({CN_NUM}|\d{{1,2}})\s*{_CLOSE}\s*(?:第\s*)?(\d+|{CN_NUM}(?=\s*[条项点款]))?"
     ),
+    # 3(5)2: all Arabic; the item is required, so that a bare "3(5)" in running text is not read as an id
+    re.compile(rf"(?<![\d.．])(\d{{1,2}})\s*{_OPEN}\s*(\d{{1,2}})\s*{_CLOSE}\s*(\d{{1,2}})(?![\d.．%])"),
     # 第二部分第四节第4条, 第二部分第（四）项第4条, 第二部分第七节
     re.compile(
         rf"第\s*({NUM})\s*(?:部分|大项|章|篇)\s*[、，,]?\s*第?\s*{_OPEN}?\s*({NUM})\s*{_CLOSE}?\s*(?:节|项|部分|小节|方面)?"

@@ -1,0 +1,157 @@
+"""What specific detail a question asks for, and whether a measure's text gives one of that kind.
+
+"增量留抵退税现在是退60%还是全额退？" asks for a rate; the measure that answers it (…增值税增量留抵退税政策
+"应享尽享") names none. An answer that quotes the measure as if it settled the question misleads, so the answer
+first says the notice does not state the rate, then gives the measure and its units as where to ask.
+
+Both halves are general: the question side reads how Chinese and English ask for a kind of detail (多少钱,
+比例, 什么时候, 多久, 电话, 在哪, 哪些材料, how much, when …), the text side reads how any notice writes one (a
+figure with 元 or %, a date, a duration, a phone number, a list of documents). Nothing here names a topic of
+any notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rag.corpus.deadlines import find_deadlines
+
+
+class Detail(StrEnum):
+    MONEY = "money"  # an amount of money
+    RATE = "rate"  # a percentage, ratio or rate
+    COUNT = "count"  # how many (people, times, firms)
+    DATE = "date"  # when: a date or deadline
+    DURATION = "duration"  # how long: days, months, a time limit
+    CONTACT = "contact"  # a phone number, an e-mail address
+    PLACE = "place"  # where: an address, a window, a website
+    MATERIALS = "materials"  # which documents to hand in
+    HOURS = "hours"  # opening hours
+
+
+# how each detail is named in an answer that says the notice does not give it
+LABELS_ZH = {
+    Detail.MONEY: "具体金额",
+    Detail.RATE: "具体比例或费率",
+    Detail.COUNT: "具体数量",
+    Detail.DATE: "具体日期或截止时间",
+    Detail.DURATION: "具体办理时限",
+    Detail.CONTACT: "联系电话或联系方式",
+    Detail.PLACE: "具体地址或办理地点",
+    Detail.MATERIALS: "需要提交的材料清单",
+    Detail.HOURS: "办公时间",
+}
+LABELS_EN = {
+    Detail.MONEY: "the exact amount",
+    Detail.RATE: "the exact rate or percentage",
+    Detail.COUNT: "the exact number",
+    Detail.DATE: "the exact date or deadline",
+    Detail.DURATION: "how long it takes",
+    Detail.CONTACT: "a phone number or contact",
+    Detail.PLACE: "the address or place",
+    Detail.MATERIALS: "the list of documents to submit",
+    Detail.HOURS: "the opening hours",
+}
+
+_CN_NUM = "[0-9０-９一二两三四五六七八九十百千万]"
+# How a question asks for each kind (first match wins, in this order: "多少天" is a duration before an amount).
+_ASKS: list[tuple[Detail, re.Pattern[str]]] = [
+    (Detail.HOURS, re.compile(r"几点(?:开|关|上班|下班|到)|营业时间|办公时间|上班时间|开门|关门|周末.{0,4}(?:办|开)|(?i:opening hours|office hours|open on)")),
+    (
+        Detail.CONTACT,
+        re.compile(r"电话|号码|热线|联系方式|怎么联系|邮箱|(?i:phone|telephone|hotline|e-?mail address|contact (?:number|details))"),
+    ),
+    (
+        Detail.MATERIALS,
+        re.compile(
+            r"(?:哪些|什么|啥|要带|需要|准备|提交|提供)(?:的)?(?:申请)?(?:材料|资料|证件|证明|文件|手续)|材料清单|"
+            r"(?i:what (?:documents|papers|materials)|which documents|documents (?:do i|are) (?:need|required)|paperwork)"
+        ),
+    ),
+    (
+        Detail.DURATION,
+        re.compile(
+            r"多久|多长时间|多少天|几天|几个(?:工作)?(?:日|天|月)|多少个(?:工作)?(?:日|天|月)|多快|时限是|要等多|"
+            r"(?i:how long|how many (?:days|weeks|months|working days)|how quickly|how soon)"
+        ),
+    ),
+    (
+        Detail.DATE,
+        re.compile(
+            r"什么时候|啥时候|何时|哪天|几号|几月|哪一年|截止|截至(?:日期|时间)?|什么时间|(?:到|在)哪年|(?:开始|结束)时间|"
+            r"(?i:\bwhen\b|what date|deadline|by what date|which year)"
+        ),
+    ),
+    (
+        Detail.RATE,
+        re.compile(
+            r"比例|百分之|百分比|几成|多少%|多少个点|利率|税率|费率|贴息率|(?:\d+|[一二三四五六七八九十]+)(?:%|％|成)还是|还是全额|"
+            r"(?i:what (?:percentage|percent|share|rate)|how much of|interest rate|tax rate|\brate\b)"
+        ),
+    ),
+    (
+        Detail.MONEY,
+        re.compile(
+            r"多少钱|多少元|多少万|几万|几千|多少补贴|补(?:贴|助)?多少|奖(?:励)?多少|给多少|拿多少|领多少|退多少|"
+            r"金额|额度|上限是|最高(?:能|可以)?(?:拿|补|给|奖|领|贷)?多少|标准是多少|收费|费用是多少|"
+            r"(?i:how much|what amount|amount of|maximum (?:amount|subsidy|grant))"
+        ),
+    ),
+    (
+        Detail.COUNT,
+        re.compile(r"多少(?:家|个|人|名|次|项|批|户|套)|几(?:家|个|人|名|次|项|批|户|回|套)|(?i:how many)"),
+    ),
+    (
+        Detail.PLACE,
+        re.compile(
+            r"在哪(?:里|儿|个)?(?:办|申请|交|领|递交|提交)?|去哪(?:里|儿)?|什么地方|地址|地点|哪个窗口|哪个网站|网址|"
+            r"(?i:\bwhere\b|address|which (?:office|window|website) do i go)"
+        ),
+    ),
+]
+
+# How a text gives each kind.
+_GIVES: dict[Detail, re.Pattern[str]] = {
+    Detail.MONEY: re.compile(rf"{_CN_NUM}+(?:\.\d+)?\s*(?:多)?(?:万|亿|千)?元|元/|(?i:rmb|yuan|cny)"),
+    # a rate is stated by a figure: "按一定比例" or "贴息" alone do not say how much
+    Detail.RATE: re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|{_CN_NUM}成(?![本立为员])|{_CN_NUM}+倍"),
+    Detail.COUNT: re.compile(rf"{_CN_NUM}+\s*(?:家|个|人|名|次|项|批|户|套|所|座|台|部|间)"),
+    Detail.DATE: re.compile(r"(?:19|20)\d{2}年|\d{1,2}月\d{0,2}日?|年底|年内|季度|每年|每月"),
+    Detail.DURATION: re.compile(
+        rf"{_CN_NUM}+\s*个?(?:工作日|自然日|日|天|周|个月|月|年|小时|分钟)|即时|当场|当日|当天|即办|立等可取"
+    ),
+    Detail.CONTACT: re.compile(r"\d{3,4}[-－]?\d{7,8}|(?<!\d)1\d{10}(?!\d)|(?<!\d)12345(?!\d)|@|热线|电话"),
+    Detail.PLACE: re.compile(r"路\d+号|\d+号楼|大厅|窗口|服务中心|服务站|服务点|现场|网站|平台|一网通办|小程序|(?i:app)"),
+    Detail.MATERIALS: re.compile(r"材料|证明|证书|申请表|清单|复印件|执照|身份证|合同|发票|凭证"),
+    Detail.HOURS: re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|工作日|周[一二三四五六日末]|双休日|节假日|24小时|全天"),
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The detail a question asks for, and the words that ask it."""
+
+    kind: Detail
+    cue: str
+
+    def label(self, english: bool = False) -> str:
+        return (LABELS_EN if english else LABELS_ZH)[self.kind]
+
+
+def asked_detail(question: str) -> Asked | None:
+    """The specific kind of detail the question asks for, or None when it asks for no such detail (what to do,
+    who handles it, whether something is supported)."""
+    for kind, pattern in _ASKS:
+        m = pattern.search(question)
+        if m:
+            return Asked(kind, m.group(0))
+    return None
+
+
+def gives(kind: Detail, text: str) -> bool:
+    """Whether the text states a detail of this kind (a figure with 元, a percentage, a date …)."""
+    if kind in (Detail.DATE, Detail.DURATION) and find_deadlines(text):
+        return True
+    return _GIVES[kind].search(text) is not None

@@ -1,0 +1,77 @@
+"""Questions that ask for every measure on a topic: "办理破产方面有哪些具体措施？" wants the whole group of
+measures the notice puts under that heading, not the three best hits.
+
+Which group: the section (or, where parts have no sections, the part) of the best hit, when the question
+names its heading or the best hits gather in it; otherwise every hit that scores near the best. A unit's
+whole remit and a section named by its id are listed by retrieval already (rag/retrieval/hybrid.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rag.answer.highlight import grams
+from rag.corpus.model import Measure
+from rag.retrieval.hit import Hit
+
+# a listing word next to a word for measures: 哪些措施, 列了哪些, 一共有几项, 都有什么政策; which measures
+_ASKS_LIST = re.compile(
+    r"(?:哪些|哪几(?:条|项|个)?|几项|几条|所有|全部|都有(?:什么|啥|哪些)|有什么|有啥|列了|列出|列举|一共|总共|汇总|梳理)"
+    r"(?:具体|相关|的|主要|支持|扶持|优惠){0,2}(?:措施|政策|举措|条款|条|项|规定|任务|内容|支持|补贴|扶持|服务)"
+    r"|(?i:\b(?:list|all)\b.{0,20}\b(?:measures|policies|support)|\bwhich measures\b|\bwhat measures\b)"
+)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The measures a list question asks for, in the notice's order, and the heading they share (if any)."""
+
+    measures: list[Measure]
+    heading: str
+
+
+def asks_list(question: str) -> bool:
+    return _ASKS_LIST.search(question) is not None
+
+
+def group_of(m: Measure) -> tuple[str, str, str]:
+    """The group a measure is listed with: its section, or its part where the part has no sections (or the
+    section is itself the measure)."""
+    return (m.doc, m.part, m.section if m.item is not None else "")
+
+
+def heading_of(m: Measure) -> str:
+    return m.section_title if m.item is not None and m.section else m.part_title
+
+
+def list_measures(
+    question: str,
+    hits: Sequence[Hit],
+    measures_of: Mapping[tuple[str, str, str], Sequence[Measure]],
+    idf: Mapping[str, float],
+    *,
+    title_share: float,
+    gathered: int,
+    margin: float,
+    limit: int,
+) -> Listing:
+    """The measures the question asks for: the best hit's whole group when the question names its heading
+    (a `title_share` of the heading's weight) or `gathered` of the five best hits are in it; else the hits
+    within `margin` of the best. At most `limit`."""
+    if not hits:
+        return Listing([], "")
+    top = hits[0].measure
+    key = group_of(top)
+    group = list(measures_of.get(key, [top]))
+    heading = heading_of(top)
+    asked = grams(question)
+    head = grams(heading)
+    weight = sum(idf.get(g, 0.0) for g in head if len(g) == 2) or 1.0
+    named = sum(idf.get(g, 0.0) for g in head & asked if len(g) == 2) / weight
+    in_group = sum(1 for h in hits[:5] if group_of(h.measure) == key)
+    if len(group) > 1 and (named >= title_share or in_group >= gathered):
+        return Listing(group[:limit], heading)
+    near = [h.measure for h in hits if h.score >= hits[0].score - margin]
+    return Listing(near[:limit], "")
