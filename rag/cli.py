@@ -160,7 +160,7 @@ def cmd_ingest(args) -> int:
     """Add a notice (.txt, .docx, .html) to the corpus; only its measures are embedded."""
     from pathlib import Path
 
-    from rag.ingest import check_notice, ingest
+    from rag.ingest import check_notice, ingest, warning_lines
 
     path = Path(args.path)
     if args.show_text:
@@ -173,11 +173,15 @@ def cmd_ingest(args) -> int:
         doc = check_notice(path, args.id)
         print(
             f"{path.name}: a notice in the expected format: id {doc.id}, {len(doc.measures)} measures, "
-            f"文号 {doc.header.doc_number or '—'}, 发文日期 {doc.header.date or doc.header.signed_date or '—'}"
+            f"文号 {doc.header.doc_number or '—'}, 发文日期 {doc.header.date or doc.header.signed_date or '—'}, "
+            f"{len(doc.closing)} closing lines, {len(doc.warnings)} warnings"
         )
+        print("\n".join(warning_lines(path.name, doc.warnings)) or "every line is a known part of the layout")
         return 0
     result = ingest(path, get_settings(), doc_id=args.id, replace=args.replace, build_index=not args.no_index)
     print(result.summary())
+    for line in warning_lines(path.name, result.warnings):
+        print(line)
     return 0
 
 

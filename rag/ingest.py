@@ -3,8 +3,13 @@
 `ingest(path, settings)` parses the file first (a malformed notice is refused with the parser's
 line-numbered error and nothing is copied), copies it into the corpus directory under a safe name (its
 document id), then rebuilds the index reusing the vectors of every unchanged measure: only the new notice's
-measures are embedded. If the index build fails, the copy is taken back out, so the corpus and the index
-never disagree. A running server picks the notice up on its next reload (`Services.reload()`).
+measures are embedded. If anything after the copy fails (the corpus no longer loads, the index build fails,
+the process is interrupted), the copy is taken back out and a replaced notice put back, so the corpus and
+the index never disagree and nothing already ingested is lost. A running server picks the notice up on its
+next reload (`Services.reload()`).
+
+The lines the parser placed by its own choice (rag.corpus.model.ParseWarning) come back on the result, for
+`rag ingest` and the admin upload to show.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.corpus.collection import Corpus
-from rag.corpus.model import Document
+from rag.corpus.model import Document, ParseWarning
 from rag.corpus.readers import READERS
 from rag.settings import Settings
 
@@ -38,13 +43,26 @@ class IngestResult:
     reused: int  # chunks whose vectors were reused
     index_path: Path | None
     replaced: bool = False
+    warnings: tuple[ParseWarning, ...] = ()  # lines the parser placed by its own choice
 
     def summary(self) -> str:
         verb = "replaced" if self.replaced else "added"
         text = f"{verb} {self.doc_id} ({self.path.name}): {self.measures} measures"
         if self.index_path is not None:
             text += f"; index rebuilt: {self.embedded} embedded, {self.reused} reused ({self.index_path.name})"
+        if self.warnings:
+            text += f"; {len(self.warnings)} {'line' if len(self.warnings) == 1 else 'lines'} placed by the parser"
         return text
+
+
+def warning_lines(source: str, warnings: tuple[ParseWarning, ...]) -> list[str]:
+    """A heading and one line per warning, for a terminal or a status box; for a .docx or a page the line
+    numbers are those of the extracted text (`rag ingest --show-text FILE`)."""
+    if not warnings:
+        return []
+    head = f"{source}: {len(warnings)} {'line' if len(warnings) == 1 else 'lines'} placed by the parser"
+    head += ":" if source.lower().endswith(".txt") else " (line numbers of the text `rag ingest --show-text` prints):"
+    return [head, *(f"  warning: {w.message}" for w in warnings)]
 
 
 def safe_doc_id(name: str) -> str:
@@ -73,7 +91,7 @@ def check_notice(path: Path, doc_id: str | None = None) -> Document:
         raise IngestError(f"{path}: no such file")
     doc_id = safe_doc_id(doc_id or path.stem)
     doc = _reader(path)(path, doc_id=doc_id)
-    if not doc.measures:
+    if not doc.measures:  # the parser refuses such a notice itself, saying why; a reader that did not
         raise IngestError(f"{path.name}: no measures found")
     return doc
 
@@ -119,23 +137,28 @@ def ingest(
 
     # copy under a hidden name first (the corpus loader skips dot files), then rename: never half a file
     tmp = corpus_dir / f".ingest-{uuid.uuid4().hex[:8]}{path.suffix.lower()}"
-    shutil.copyfile(path, tmp)
     backups: list[tuple[Path, Path]] = []
+    installed = False  # whether `target` is the new file: only then may a failure remove it
     try:
+        shutil.copyfile(path, tmp)
         for old in existing:
             backup = corpus_dir / f".replaced-{uuid.uuid4().hex[:8]}-{old.name}"
             os.replace(old, backup)
             backups.append((backup, old))
         os.replace(tmp, target)
+        installed = True
         corpus = Corpus.load(corpus_dir)  # the whole corpus must still load (unique ids, every file parses)
-        result = IngestResult(doc.id, target, len(doc.measures), 0, 0, None, replaced=bool(existing))
+        result = IngestResult(
+            doc.id, target, len(doc.measures), 0, 0, None, replaced=bool(existing), warnings=doc.warnings
+        )
         if build_index:
             built = _rebuild(corpus, settings, embedder, reason=f"rag ingest {target.name}")
             result.embedded = built.manifest["embedded"]
             result.reused = built.manifest["count"] - built.manifest["embedded"]
             result.index_path = built.path
     except BaseException:
-        target.unlink(missing_ok=True)
+        if installed:
+            target.unlink(missing_ok=True)
         tmp.unlink(missing_ok=True)
         for backup, old in backups:
             os.replace(backup, old)

@@ -125,3 +125,96 @@ def test_cli_ingest(services, tmp_path, monkeypatch, capsys):
         assert "   1  索 引 号:" in capsys.readouterr().out
     finally:
         get_settings.cache_clear()
+
+
+AS_WRITTEN = FIXTURES / "as-written"
+
+
+def test_ingest_returns_the_lines_the_parser_placed(setup):
+    settings, emb, _ = setup
+    result = ingest(AS_WRITTEN / "qinghe-2024-6.txt", settings, embedder=emb)
+    assert result.measures == 4 and result.embedded == 4
+    assert [(w.line, w.placed) for w in result.warnings] == [(14, "closing"), (15, "closing"), (16, "closing"),
+                                                           (17, "closing")]
+    assert result.summary().endswith("; 4 lines placed by the parser")
+    doc = Corpus.load(settings.corpus_dir).document("qinghe-2024-6")
+    assert doc.closing[1].endswith("按照“就高不重复”原则执行，不得重复享受。") and len(doc.measures) == 4
+
+
+def test_a_notice_without_measures_is_refused_and_nothing_is_copied(setup):
+    settings, emb, _ = setup
+    before = current_build(settings.index_dir)
+    with pytest.raises(NoticeFormatError, match=r"donghu-2024-1\.txt:5: no measure found"):
+        ingest(AS_WRITTEN / "donghu-2024-1.txt", settings, embedder=emb)
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["jiading-2021-7.txt"]
+    assert current_build(settings.index_dir) == before and emb.embedded == 0
+
+
+def test_a_failed_replace_puts_the_old_notice_back(setup):
+    settings, emb, tmp = setup
+    ingest(BAOSHAN, settings, embedder=emb)
+    before = current_build(settings.index_dir)
+    changed = tmp / "baoshan-2021-12.txt"
+    changed.write_text(BAOSHAN.read_text(encoding="utf-8").replace("2000套", "3000套"), encoding="utf-8")
+
+    class Broken(CountingEmbedder):
+        def embed_passages(self, texts):
+            raise RuntimeError("embedder down")
+
+    with pytest.raises(RuntimeError, match="embedder down"):
+        ingest(changed, settings, replace=True, embedder=Broken())
+    names = sorted(p.name for p in settings.corpus_dir.iterdir())
+    assert names == ["baoshan-2021-12.txt", "jiading-2021-7.txt"]  # no temp copy or backup left behind
+    assert (settings.corpus_dir / "baoshan-2021-12.txt").read_bytes() == BAOSHAN.read_bytes()
+    assert current_build(settings.index_dir) == before
+
+
+def test_a_replace_whose_old_file_cannot_be_moved_keeps_it(setup, monkeypatch):
+    """A failure before the new copy is in place must never delete the notice already there."""
+    import os
+
+    from rag import ingest as ingest_module
+
+    settings, emb, tmp = setup
+    ingest(BAOSHAN, settings, embedder=emb)
+    changed = tmp / "baoshan-2021-12.txt"
+    changed.write_text(BAOSHAN.read_text(encoding="utf-8").replace("2000套", "3000套"), encoding="utf-8")
+    real_replace = os.replace
+
+    def refuse_backup(src, dst):
+        if ".replaced-" in str(dst):
+            raise PermissionError("read-only")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(ingest_module.os, "replace", refuse_backup)
+    with pytest.raises(PermissionError):
+        ingest(changed, settings, replace=True, embedder=emb)
+    assert (settings.corpus_dir / "baoshan-2021-12.txt").read_bytes() == BAOSHAN.read_bytes()
+    assert not [p for p in settings.corpus_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_cli_check_and_ingest_print_the_placed_lines(tmp_path, monkeypatch, capsys):
+    from rag import cli
+    from rag.settings import get_settings
+
+    notice = AS_WRITTEN / "qinghe-2024-6.txt"
+    assert cli.main(["ingest", "--check", str(notice)]) == 0
+    out = capsys.readouterr().out
+    assert "4 measures" in out and "8 closing lines, 4 warnings" in out
+    assert "warning: line 14: not a part, section, item or closing line; kept as closing text" in out
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(JIADING, corpus)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["ingest", "--no-index", str(notice)]) == 0
+        out = capsys.readouterr().out
+        assert "added qinghe-2024-6 (qinghe-2024-6.txt): 4 measures; 4 lines placed by the parser" in out
+        assert "qinghe-2024-6.txt: 4 lines placed by the parser:" in out and out.count("  warning: line ") == 4
+        assert cli.main(["ingest", "--no-index", str(AS_WRITTEN / "donghu-2024-1.txt")]) == 2
+        assert "no measure found" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()

@@ -97,7 +97,7 @@ def report_frame(html: str) -> str:
 
 
 def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -> str:
-    from rag.ingest import IngestError, ingest
+    from rag.ingest import IngestError, ingest, warning_lines
 
     if not path:
         return "请先选择通知文件（.txt、.docx 或 .html）。"
@@ -110,14 +110,23 @@ def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -
         result = ingest(Path(path), svc.settings, doc_id.strip() or None, replace=replace, build_index=False)
     except (IngestError, ValueError) as exc:  # NoticeFormatError is a ValueError with the line number
         return f"未导入：{exc}"
+    # lines the parser placed by its own choice (closing text, a note joined to a measure): a person checks them
+    lines = warning_lines(Path(path).name, result.warnings)
+    placed = (
+        "\n\n请核对以下由解析器自行归属的行：\n\n" + "\n".join(f"- {escape(line.strip())}" for line in lines)
+        if lines
+        else ""
+    )
     try:
         job.start()
     except ReindexRunning:
-        return f"已加入 {result.doc_id}，但另一次重建索引正在进行；它完成后请在管理接口再重建一次。"
+        return f"已加入 {result.doc_id}，但另一次重建索引正在进行；它完成后请在管理接口再重建一次。{placed}"
     state = job.wait(timeout_s=900)
     if state["status"] != "done":
-        return f"已加入 {result.doc_id}，但重建索引失败（旧索引继续服务）：{state.get('error', state['status'])}"
-    return f"✓ 已导入：{result.summary()}；索引已重建（{state['embedded']} 条新向量，共 {state['measures']} 条）"
+        error = state.get("error", state["status"])
+        return f"已加入 {result.doc_id}，但重建索引失败（旧索引继续服务）：{error}{placed}"
+    done = f"索引已重建（{state['embedded']} 条新向量，共 {state['measures']} 条）"
+    return f"✓ 已导入：{result.summary()}；{done}{placed}"
 
 
 def build(svc: Services, feedback: Callable[[], FeedbackStore], job: EvalJob) -> None:

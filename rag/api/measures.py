@@ -50,7 +50,9 @@ def get_measure(
 @router.get("/api/documents")
 def list_documents(svc: Annotated[Services, Depends(services)]) -> list[dict]:
     """Each notice: its header, and its validity on today's date (effective_from, effective_until,
-    superseded_by; status: in_force, expired, superseded or not_yet), its closing lines and attachments."""
+    superseded_by; status: in_force, expired, superseded or not_yet), its closing lines (validity, definitions,
+    funding rules: the notice's text after its last measure, never a measure) and attachments, the lead text
+    of its parts and sections, and the lines the parser placed by its own choice (warnings, with line numbers)."""
     today = svc.settings.current_date()
     return [
         {
@@ -61,6 +63,8 @@ def list_documents(svc: Annotated[Services, Depends(services)]) -> list[dict]:
             **d.validity.to_dict(today),
             "closing": list(d.closing),
             "attachments": list(d.attachments),
+            "leads": [lead.to_dict() for lead in d.leads],
+            "warnings": [w.to_dict() for w in d.warnings],
         }
         for d in svc.corpus.documents
     ]

@@ -88,6 +88,8 @@ class Reindexer:
                 "measures": index.manifest["count"],
                 "embedded": index.manifest["embedded"],
                 "documents": len(corpus.documents),
+                # lines the parser placed by its own choice, in every notice: the upload's caller shows them
+                "warnings": [{"doc": d.id, **w.to_dict()} for d in corpus.documents for w in d.warnings],
             }
             log.info("re-index done: %s", self.state)
         except Exception as exc:  # reported through the API; the old index keeps serving

@@ -14,7 +14,8 @@ from rag.corpus.model import Document, Measure
 from rag.corpus.units import UnitDirectory, load_unit_data
 from rag.corpus.validity import META_SUFFIX, load_meta, merged
 
-PARSER_VERSION = "2"  # 2: layouts without sections, roles, deadlines (chunk text of part-level items)
+PARSER_VERSION = "3"  # 2: layouts without sections, roles, deadlines (chunk text of part-level items)
+# 3: lines of no known form placed (closing text, notes joined to a measure): a measure's text can change
 
 
 def load_documents(corpus_dir: Path) -> list[Document]:

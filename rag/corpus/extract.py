@@ -2,11 +2,11 @@
 
 The readers turn each paragraph into a line and each table row into `cell | cell | … |` (the header
 table's format in the plain-text notices), so `parse_notice` reads the same header fields and measures.
-Page furniture after the last measure (抄送, 印发, "扫一扫", a site footer) is dropped: nothing after the
-last part, section, item, sub-item or closing line (validity, attachments) belongs to the notice. Everything
-else is parsed as strictly as a .txt:
-a line that is neither a part, a section nor an item inside the parts is an error that names its line
-(the line of the extracted text, which `rag ingest --show-text FILE` prints).
+Page furniture after the last measure (抄送, 印发, "扫一扫", a site footer) is dropped: the notice ends at its
+last part, section, item, sub-item or closing line, or at a sentence after it (a definition, a funding rule:
+closing text), before the first furniture (rag.corpus.layout.notice_end). Everything else is parsed as a
+.txt is: the line numbers in errors and warnings are those of the extracted text, which
+`rag ingest --show-text FILE` prints.
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from rag.corpus.layout import PART_RE, structural
+from rag.corpus.layout import PART_RE, notice_end
 from rag.corpus.model import Document
 from rag.corpus.parser import NoticeFormatError, parse_notice
 
 
 def trim_trailing(lines: list[str]) -> list[str]:
-    """Drop what follows the last part, section or item line (if the text has a part at all)."""
+    """Drop what follows the notice's last line (if the text has a part at all)."""
     if not any(PART_RE.match(line) for line in lines):
         return lines
-    last = max(i for i, line in enumerate(lines) if structural(line))
-    return lines[: last + 1]
+    return lines[: notice_end(lines) + 1]
 
 
 def document_from_lines(lines: list[str], doc_id: str, source: str, raw: bytes, kind: str) -> Document:

@@ -4,7 +4,8 @@ A saved page holds far more than the notice: navigation, breadcrumbs, a header t
 (索引号, 发布机构, 发文日期, 名称, 文号 …), the article, a footer. The reader keeps
 - the rows of any table that holds header keys, as `key | value | key | value |` lines;
 - the article: the innermost element that holds both the first part heading (一、…) and the last
-  section or item line, from its beginning (title, recipients, cover letter, signature) to that last line;
+  section or item line, from its beginning (title, recipients, cover letter, signature) to that last line,
+  or to the last sentence after it inside that element (closing text; rag.corpus.layout.notice_end);
 - the page's <h1> (else its <title>) as the title line when the article starts without one.
 The encoding comes from a byte-order mark, a <meta charset> or http-equiv header, else UTF-8, else GB18030
 (pages saved as GBK/GB2312).
@@ -17,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from rag.corpus.extract import document_from_lines
-from rag.corpus.layout import PART_RE, structural
+from rag.corpus.layout import PART_RE, notice_end, structural
 from rag.corpus.model import Document
 from rag.corpus.parser import NoticeFormatError
 
@@ -264,6 +265,8 @@ def html_lines(raw: bytes, name: str = "<html>") -> list[str]:
         return texts  # not a notice: the parser says so, naming the page
     last = max(i for i, t in enumerate(texts) if structural(t))
     container = _common_prefix(lines[first][1], lines[last][1])
+    outside = (i for i in range(last + 1, len(lines)) if lines[i][1][: len(container)] != container)
+    last = notice_end(texts[: next(outside, len(lines))])  # closing sentences inside the article
     # the article element: cut the path back to an element (the common prefix may end inside a text run)
     inside = [i for i, (_, path, _) in enumerate(lines) if path[: len(container)] == container and i <= last]
     start = inside[0] if inside else first

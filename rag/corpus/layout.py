@@ -1,6 +1,7 @@
 """What a line of a notice is: a part `一、`, a section `（一）`, an item `1.`, a sub-item `（1）`, or a closing
 line (validity, repeal, interpretation, attachments). The parser and the .docx/HTML readers share these,
-so that what a reader keeps is what the parser can read."""
+so that what a reader keeps is what the parser can read: the readers also keep the sentences after the last
+of these lines (definitions, funding rules, exhortations), up to the page furniture that follows a notice."""
 
 from __future__ import annotations
 
@@ -42,3 +43,30 @@ def structural(line: str) -> bool:
         or SUBITEM_RE.match(line)
         or is_closing(line)
     )
+
+
+# 五、附则: the supplementary provisions (definitions, interpretation, validity) under a part heading of their own
+APPENDIX_TITLE_RE = re.compile(r"^附\s*则[。.：:]?$")
+# what follows a notice on paper or on a page: the copy list, the printing line, a site's buttons and footer
+_FURNITURE_RE = re.compile(
+    r"^(?:抄\s*送|印\s*发|扫一扫|打印|关闭|分享|收藏|【|上一篇|下一篇|相关(?:链接|文件|阅读)|责任编辑|主办单位|承办单位|"
+    r"联系电话|版权所有|网站标识码)|印发$|ICP备"
+)
+
+
+def is_furniture(line: str) -> bool:
+    return bool(_FURNITURE_RE.search(line))
+
+
+def notice_end(lines: list[str]) -> int:
+    """The index of a notice's last line in text extracted from a .docx or a page: the last structural line,
+    or a sentence after it (it holds a full stop: a definition, a funding rule, an exhortation) up to the
+    first page furniture (抄送, 印发, 【打印本页】, a footer). A signature and its date after the last sentence
+    are left out, as before: the header gave them already. Requires a structural line in `lines`."""
+    end = max(i for i, line in enumerate(lines) if structural(line))
+    for i in range(end + 1, len(lines)):
+        if is_furniture(lines[i]):
+            break
+        if "。" in lines[i] or lines[i].endswith(("；", ";")):
+            end = i
+    return end

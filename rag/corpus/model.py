@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from rag.corpus.deadlines import Deadline
 from rag.corpus.layout import ITEM_RE
@@ -28,6 +29,7 @@ class Measure:
     line: int = 0  # 1-based line in the source file
     roles: Roles = field(default_factory=Roles)  # the same units by role: lead, responsible, cooperating
     deadlines: tuple[Deadline, ...] = ()  # time limits as written, in order
+    after_clause: int = 0  # the text's last lines that follow its unit clause: note lines the parser joined to it
 
     @property
     def key(self) -> str:
@@ -48,7 +50,12 @@ class Measure:
     def body(self) -> str:
         """The text without its leading number and its responsibility clause."""
         numbered = ITEM_RE.match(self.text)
-        return split_responsibility(numbered.group(2) if numbered else self.text)[0]
+        text = numbered.group(2) if numbered else self.text
+        if not self.after_clause:
+            return split_responsibility(text)[0]
+        lines = text.split("\n")  # the clause closes an earlier line; the joined notes stay part of the body
+        head, notes = lines[: -self.after_clause], lines[-self.after_clause :]
+        return "\n".join([split_responsibility("\n".join(head))[0], *notes])
 
     def to_dict(self) -> dict:
         return {
@@ -112,6 +119,54 @@ class Header:
         }
 
 
+Placement = Literal["measure", "lead", "closing"]
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """A line the parser did not recognise (not a part, section, item, sub-item or closing line of a known
+    form), and where it put it. Real notices carry such lines (notes, definitions, exhortations); they are
+    kept, never dropped and never made measures of their own, and each is reported so a person can check."""
+
+    line: int  # 1-based, in the text the parser read (for .docx/.html: what `rag ingest --show-text` prints)
+    text: str  # the line as written
+    placed: Placement  # joined to a measure, to a part's or section's lead text, or to the closing text
+    target: str = ""  # the measure id (二(四)4) or the part or section (二, 二(四)); "" for the closing text
+
+    @property
+    def message(self) -> str:
+        where = {
+            "measure": f"read as part of measure {self.target}",
+            "lead": f"kept as lead text of {self.target} (not a measure)",
+            "closing": "kept as closing text (not a measure)",
+        }[self.placed]
+        shown = self.text if len(self.text) <= 40 else self.text[:40] + "…"
+        return f"line {self.line}: not a part, section, item or closing line; {where}: {shown!r}"
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "text": self.text,
+            "placed": self.placed,
+            "target": self.target,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Lead:
+    """Text between a part's or section's heading and its first measure (具体措施如下：, a short paragraph),
+    or the whole text of a part that holds no measure (总体要求): the notice's text, never a measure."""
+
+    at: str  # the part (二) or section (二(四)) it introduces
+    title: str  # that part's or section's title
+    text: str
+    line: int
+
+    def to_dict(self) -> dict:
+        return {"at": self.at, "title": self.title, "text": self.text, "line": self.line}
+
+
 @dataclass(frozen=True)
 class Document:
     id: str
@@ -120,8 +175,11 @@ class Document:
     source: str = ""  # file name it was read from
     sha256: str = ""  # of the source bytes
     validity: Validity = field(default_factory=Validity)  # from the closing lines; the sidecar fills gaps
-    closing: tuple[str, ...] = ()  # the lines after the last measure: validity, repeal, interpretation
+    closing: tuple[str, ...] = ()  # the lines after the last measure: validity, repeal, interpretation,
+    # definitions, funding rules, exhortations; the notice's text, shown by /api/documents, never a measure
     attachments: tuple[str, ...] = ()  # 附件：1.…… as listed
+    leads: tuple[Lead, ...] = ()  # text before a part's or section's first measure, and parts without measures
+    warnings: tuple[ParseWarning, ...] = ()  # each line the parser placed by its own choice, in line order
 
     def measure(self, measure_id: str) -> Measure | None:
         for m in self.measures:

@@ -110,3 +110,36 @@ def test_an_answer_from_a_superseded_notice_names_its_successor(client):
                                          "doc": "xihu-2020-9"}).json()
     first = body["answer"].splitlines()[0]
     assert "已被《西湖县支持中小企业发展的实施意见》西政发〔2024〕2号替代" in first
+
+
+def test_documents_show_their_lead_text_and_no_warnings_for_the_known_layouts(client):
+    docs = {d["id"]: d for d in client.get("/api/documents").json()}
+    assert docs["xihu-2024-2"]["leads"] == [{"at": "一", "title": "加大财政支持", "text": "具体措施如下：", "line": 9}]
+    assert all(d["warnings"] == [] for d in docs.values())
+
+
+def test_the_admin_upload_returns_the_lines_the_parser_placed(svc, tmp_path, monkeypatch):
+    """The admin tab's upload (ui/admin.py) and the re-index it starts: the closing text of a notice as it is
+    written is kept, shown by /api/documents, and each line placed by the parser comes back with its number."""
+    from ui.admin import ingest_notice
+
+    shutil.copytree(LAYOUTS, tmp_path / "corpus")
+    shutil.copytree(svc.settings.index_dir, tmp_path / "index", ignore=shutil.ignore_patterns(".lock"))
+    upload = Services(svc.settings.model_copy(update={"corpus_dir": tmp_path / "corpus", "index_dir": tmp_path / "index",
+                                                      "data_dir": tmp_path / "data"}))
+    upload.__dict__["embedder"] = svc.embedder  # the model already loaded, for the four new vectors too
+    monkeypatch.setattr("rag.api.reindex.make_embedder", lambda cfg: svc.embedder)
+    notice = ROOT / "tests" / "fixtures" / "notices" / "as-written" / "qinghe-2024-6.txt"
+    status = ingest_notice(upload, str(notice), "", False)
+    assert status.startswith("✓ 已导入") and "请核对以下由解析器自行归属的行" in status
+    assert "line 14: not a part, section, item or closing line; kept as closing text" in status
+    state = upload.reindexer.state
+    assert state["status"] == "done" and state["embedded"] == 4
+    assert [(w["doc"], w["line"], w["placed"]) for w in state["warnings"]] == [
+        ("qinghe-2024-6", n, "closing") for n in (14, 15, 16, 17)]
+    with TestClient(create_app(upload)) as c:
+        doc = next(d for d in c.get("/api/documents").json() if d["id"] == "qinghe-2024-6")
+        assert doc["measures"] == 4 and "按照“就高不重复”原则执行" in doc["closing"][1]
+        assert [w["line"] for w in doc["warnings"]] == [14, 15, 16, 17]
+        hits = c.post("/api/search", json={"query": "就高不重复", "doc": "qinghe-2024-6"}).json()["hits"]
+        assert all("就高不重复" not in h["text"] for h in hits)  # closing text is never a measure
