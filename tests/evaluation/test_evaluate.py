@@ -92,7 +92,8 @@ def test_a_follow_up_in_a_retrieval_only_run_is_asked_in_extractive_mode_and_sco
 
 def test_the_documents_of_an_answers_retrieved_ids_are_placed_where_they_can_be():
     reply = Reply("..", False, [("b", "二(四)4")], [("", "二(四)4"), ("", "二(一)1"), ("", "三(一)1"), ("", "九(九)9")])
-    assert placed(reply, KEYS, None).retrieved == [("b", "二(四)4"), ("a", "二(一)1"), ("b", "三(一)1"), ("", "九(九)9")]
+    assert placed(reply, KEYS, None).retrieved == \
+        [("b", "二(四)4"), ("a", "二(一)1"), ("b", "三(一)1"), ("", "九(九)9")]
     assert placed(reply, KEYS, "a").retrieved[0] == ("a", "二(四)4")  # the request was limited to a
     shared = Reply("..", True, [], [("", "二(四)4")])
     assert placed(shared, KEYS, None).retrieved == [("", "二(四)4")]  # in both notices, cited by neither
@@ -107,7 +108,8 @@ def test_summaries_split_near_and_far_out_of_scope_and_count_answerable_refusals
                  question(id="q1", gold_ids=("二(四)4",)),
                  question(id="q2", gold_ids=("二(四)4",))]
     replies = [partial, refused, partial, refused, partial]
-    results = [run([q], ScriptedRunner(hits=[("a", "二(四)4")], reply=r))[0] for q, r in zip(questions, replies)]
+    results = [run([q], ScriptedRunner(hits=[("a", "二(四)4")], reply=r))[0]
+               for q, r in zip(questions, replies, strict=True)]
     overall, by_cat = aggregate(results)
     assert overall["oos_near"] == 1.0 and overall["oos_far"] == 0.0
     assert abs(by_cat["out_of_scope"]["refusal_accuracy"] - 2 / 3) < 1e-6

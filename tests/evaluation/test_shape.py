@@ -4,7 +4,8 @@ from rag.evaluation.scoring import Reply, answer_scores, checks
 from rag.evaluation.shape import bare_id_lines, body, clauses, clean_shape, opening_clause, opening_of
 
 # as the corpus holds them: the item number first, the units last in parentheses that nest
-COURT = "9.完善全流程网上办案体系,当事人在网上诉讼服务平台已提交立案材料的,原则上无需重复提交纸质版本。(责任单位:区法院)"
+COURT = ("9.完善全流程网上办案体系,当事人在网上诉讼服务平台已提交立案材料的,原则上无需重复提交纸质版本。"
+         "(责任单位:区法院)")
 ONLINE = ("1.进一步加强系统集成、资源共享和业务协同,实现政务服务可网办能力达到95%以上。"
           "(责任单位:区行政服务中心(区大数据中心)、区府办)")
 QUOTED = ("【二(十一)9】完善全流程网上办案体系,当事人在网上诉讼服务平台已提交立案材料的,原则上无需重复提交纸质版本。\n"
@@ -15,7 +16,8 @@ def test_a_measure_body_leaves_out_its_number_and_its_units():
     assert body(ONLINE) == "进一步加强系统集成、资源共享和业务协同,实现政务服务可网办能力达到95%以上。"
     assert body(COURT).startswith("完善全流程") and body(COURT).endswith("纸质版本。")
     assert body("(三)支持企业发展。") == "支持企业发展。"
-    assert clauses(COURT) == ["完善全流程网上办案体系", "当事人在网上诉讼服务平台已提交立案材料的", "原则上无需重复提交纸质版本"]
+    assert clauses(COURT) == ["完善全流程网上办案体系", "当事人在网上诉讼服务平台已提交立案材料的",
+                              "原则上无需重复提交纸质版本"]
     assert "区法院" not in "".join(clauses(COURT))
     assert clauses("1.加强监管,推进改革,优化营商环境。(责任单位:区府办)") == ["优化营商环境"]  # short clauses dropped
 
@@ -26,7 +28,8 @@ def test_the_opening_must_quote_a_clause_of_a_cited_measure():
     answering = "原则上无需重复提交纸质版本（依据措施二(十一)9，区法院负责）。\n" + QUOTED
     assert opening_clause(answering, "", [COURT]) == 1.0
     # Answer.opening wins over the text; full-width commas and spaces are folded on both sides
-    assert opening_clause(generic, "当事人在网上诉讼服务平台 已提交立案材料的，原则上无需重复提交纸质版本。", [COURT]) == 1.0
+    opening = "当事人在网上诉讼服务平台 已提交立案材料的，原则上无需重复提交纸质版本。"
+    assert opening_clause(generic, opening, [COURT]) == 1.0
     assert opening_clause(generic, "", []) is None  # nothing cited: nothing to quote from
 
 
