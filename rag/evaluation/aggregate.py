@@ -18,7 +18,7 @@ LATENCY_METRICS = (
     "answer_latency_p50_s",
     "answer_latency_p95_s",
 )
-COUNT_KEYS = ("n", "n_retrieval", "errors")
+COUNT_KEYS = ("n", "n_retrieval", "errors", "n_answerable", "answerable_refused")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -46,6 +46,12 @@ def summarize(results: list[QuestionResult]) -> dict:
     for p in ("p50", "p95"):
         if f"{headline}_latency_{p}_s" in out:
             out[f"latency_{p}_s"] = out[f"{headline}_latency_{p}_s"]
+    # answers of answerable questions that were obtained, and how many of them refused: the cost of refusing
+    # too eagerly, which refusal accuracy mixes with the out-of-scope questions
+    answerable = [r.reply for r in results if r.reply is not None and r.question.answerable]
+    if answerable:
+        out["n_answerable"] = len(answerable)
+        out["answerable_refused"] = sum(1 for reply in answerable if reply.refused)
     errors = sum(1 for r in results if r.errors)
     if errors:
         out["errors"] = errors

@@ -30,6 +30,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--gate-categories", action="store_true", help="gate on every category's metrics too, not only the overall ones"
     )
+    p.add_argument(
+        "--scope-doc",
+        action="store_true",
+        help="pass a question's 'doc' as the request's doc (by default questions are asked unscoped)",
+    )
+    p.add_argument(
+        "--corpus-dir", metavar="DIR", help="evaluate over the notices in DIR instead of the project's corpus/"
+    )
+    p.add_argument(
+        "--index-dir",
+        metavar="DIR",
+        help="the index to use, built there if missing or stale (needed with --corpus-dir; the project's index/ "
+        "is only read, to reuse vectors)",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per HTTP request with --url")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -47,7 +61,7 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
     from rag.evaluation.report_html import write_html
     from rag.evaluation.report_json import build_report, load_report, write_json
     from rag.evaluation.runners import HttpRunner, InProcessRunner, Runner, RunnerError
-    from rag.evaluation.table import comparison_table, metrics_table
+    from rag.evaluation.table import answerable_refused, comparison_table, metrics_table
 
     if args.max_drop < 0:
         return _fail("--max-drop must be 0 or more")
@@ -57,12 +71,25 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
     except DatasetError as exc:
         return _fail(str(exc))
     answers = not args.retrieval_only
+    own_folders = args.corpus_dir is not None or args.index_dir is not None
+    if args.url and own_folders:
+        return _fail("--corpus-dir and --index-dir set up an in-process run; a server at --url has its own")
     try:
         runner: Runner
         if args.url:
             runner = HttpRunner(args.url, timeout_s=args.timeout)
         else:
-            if services is None:
+            if own_folders:
+                from rag.evaluation.corpus_setup import SetupError, services_for
+                from rag.settings import get_settings
+
+                base = services.settings if services is not None else get_settings()
+                try:
+                    services, note = services_for(base, args.corpus_dir, args.index_dir)
+                except SetupError as exc:
+                    return _fail(str(exc))
+                print(f"rag eval: {note}", file=sys.stderr)
+            elif services is None:
                 from rag.services import get_services
 
                 services = get_services()
@@ -78,6 +105,13 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
                 f"rag eval: warning: gold ids not in the corpus (they can never be retrieved): {', '.join(unknown)}",
                 file=sys.stderr,
             )
+        loaded = {d for d, _ in corpus_keys}
+        absent = sorted({q.doc for q in dataset.questions if q.doc and q.doc not in loaded})
+        if absent:
+            print(
+                f"rag eval: warning: questions about documents not loaded (they can never hit): {', '.join(absent)}",
+                file=sys.stderr,
+            )
         results = evaluate(
             dataset.questions,
             runner,
@@ -85,6 +119,7 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
             mode=args.mode,
             progress=not args.no_progress,
             corpus_keys=corpus_keys,
+            scope_doc=args.scope_doc,
         )
         system = runner.describe()
     except RunnerError as exc:
@@ -96,10 +131,15 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
         "runner": runner.where,
         "measured": "retrieval" if args.retrieval_only else "retrieval+answers",
         **({"mode": args.mode} if answers else {}),
+        **({"scope_doc": True} if args.scope_doc else {}),
+        **({"corpus_dir": str(args.corpus_dir)} if args.corpus_dir else {}),
+        **({"index_dir": str(args.index_dir)} if args.index_dir else {}),
         **system,
     }
     report = build_report(results, meta)
     print(metrics_table(report["overall"], report["by_category"]))
+    if (line := answerable_refused(report["overall"])) is not None:
+        print(line)
     failed = sum(1 for q in report["questions"] if not q["passed"])
     print(
         f"\n{len(results)} questions, {report['overall']['n_retrieval']} with gold ids; "

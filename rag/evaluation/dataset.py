@@ -13,6 +13,9 @@ from pathlib import Path
 NO_CATEGORY = "uncategorised"
 OUT_OF_SCOPE = "out_of_scope"
 NOT_A_QUESTION = "not_a_question"  # the note of an out-of-scope request that asks for a task, not information
+LIST = "list"  # questions that ask for every measure on a topic: scored by list_recall
+NEAR = "near"  # oos_kind of a question on a detail no measure states, about a topic a measure touches
+ROLES = ("user", "assistant")
 
 
 class DatasetError(ValueError):
@@ -29,10 +32,24 @@ class Question:
     answer_facts: tuple[str, ...] = ()
     line: int = 0
     note: str = ""  # the writer's note; for out-of-scope questions its kind (everyday, not_a_question, ...)
+    doc: str = ""  # the document the question is about: hits and citations count only when of it
+    history: tuple[tuple[str, str], ...] = ()  # earlier turns (role, content), oldest first: a follow-up
+    oos_kind: str = ""  # out-of-scope questions: near; far, "" or any other kind must be refused
 
     @property
     def answerable(self) -> bool:
         return self.category != OUT_OF_SCOPE
+
+    @property
+    def near(self) -> bool:
+        """Asks for a detail the notice does not state, on a topic it touches: a refusal or an answer that says
+        the detail is not stated are both right."""
+        return self.category == OUT_OF_SCOPE and self.oos_kind == NEAR
+
+    @property
+    def turns(self) -> list[dict]:
+        """The history as the answerer and POST /api/ask take it."""
+        return [{"role": role, "content": content} for role, content in self.history]
 
     @property
     def asks_task(self) -> bool:
@@ -70,6 +87,34 @@ def _string_list(row: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v.strip())
 
 
+def _history(row: dict, where: str) -> tuple[tuple[str, str], ...]:
+    value = row.get("history")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DatasetError(f'{where}: \'history\' must be a list of {{"role", "content"}} objects')
+    turns = []
+    for n, turn in enumerate(value, 1):
+        if not isinstance(turn, dict) or turn.get("role") not in ROLES or not isinstance(turn.get("content"), str):
+            raise DatasetError(
+                f'{where}: history turn {n} must be {{"role": "user"|"assistant", "content": string}}, '
+                f"got {json.dumps(turn, ensure_ascii=False)[:80]}"
+            )
+        turns.append((turn["role"], turn["content"]))
+    return tuple(turns)
+
+
+def _optional_string(row: dict, key: str, where: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise DatasetError(
+            f"{where}: {key!r} must be a non-empty string, got {json.dumps(value, ensure_ascii=False)[:80]}"
+        )
+    return value.strip()
+
+
 def parse_row(row: object, where: str) -> Question:
     if not isinstance(row, dict):
         raise DatasetError(f"{where}: expected a JSON object, got {type(row).__name__}")
@@ -90,6 +135,9 @@ def parse_row(row: object, where: str) -> Question:
         gold_units=_string_list(row, "gold_units", where),
         answer_facts=_string_list(row, "answer_facts", where),
         note=note.strip() if isinstance(note := row.get("note"), str) else "",
+        doc=_optional_string(row, "doc", where),
+        history=_history(row, where),
+        oos_kind=_optional_string(row, "oos_kind", where).lower(),
     )
 
 

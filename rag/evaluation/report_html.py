@@ -23,6 +23,11 @@ LABELS = {
     "citation_validity": "citation validity",
     "citation_hit": "citation hit",
     "refusal_accuracy": "refusal accuracy",
+    "list_recall": "list recall",
+    "opening_clause": "opening clause",
+    "clean_shape": "clean shape",
+    "oos_near": "near out of scope right",
+    "oos_far": "far out of scope refused",
     "latency_p50_s": "latency p50 (s)",
     "latency_p95_s": "latency p95 (s)",
     "search_latency_p50_s": "search p50 (s)",
@@ -130,17 +135,26 @@ def chart_svg(overall: dict, by_category: dict) -> str:
     return "".join(out)
 
 
-def _ranked(retrieved: list[str], gold: list[str], show: int = 5, cited: bool = False) -> str:
-    gold_set = {normalize_id(g) for g in gold}
+def _ranked(q: dict, key: str, show: int = 5, cited: bool = False) -> str:
+    """A row's ranked ids (`key`), gold ones marked; with their documents where the row gives them, and then a
+    gold id counts only in the question's document."""
+    retrieved, docs = q.get(key, []), q.get(f"{key}_docs")
+    gold_set, doc = {normalize_id(g) for g in q.get("gold_ids", [])}, q.get("doc", "")
+    docs = docs if isinstance(docs, list) and len(docs) == len(retrieved) else None
+    good = [
+        normalize_id(r) in gold_set and (not doc or docs is None or docs[i] == doc) for i, r in enumerate(retrieved)
+    ]
+    labels = [f"{r} [{docs[i] or '?'}]" if docs is not None else r for i, r in enumerate(retrieved)]
     items = [
-        f'<span class="gold">{escape(r)}</span>' if normalize_id(r) in gold_set else escape(r) for r in retrieved[:show]
+        f'<span class="gold">{escape(label)}</span>' if ok else escape(label)
+        for label, ok in zip(labels[:show], good[:show], strict=True)
     ]
     text = " · ".join(items) or "(nothing)"
     if gold_set and cited:
-        if not any(normalize_id(r) in gold_set for r in retrieved):
+        if not any(good):
             text += ' <span class="bad">no gold id cited</span>'
     elif gold_set:
-        rank = next((i for i, r in enumerate(retrieved, 1) if normalize_id(r) in gold_set), None)
+        rank = next((i for i, ok in enumerate(good, 1) if ok), None)
         if rank is None:
             text += f' <span class="bad">no gold id in the first {len(retrieved)}</span>'
         elif rank > show:
@@ -155,13 +169,19 @@ def question_card(q: dict) -> str:
         ("gold ids", escape("、".join(q.get("gold_ids", [])) or "(none)")),
         ("gold units", escape("、".join(q.get("gold_units", [])) or "(none)")),
         ("answer facts", escape("、".join(q.get("answer_facts", [])) or "(none)")),
-        ("retrieved", _ranked(q.get("retrieved", []), q.get("gold_ids", []))),
+        ("retrieved", _ranked(q, "retrieved")),
     ]
+    if q.get("doc"):
+        rows.insert(1, ("document", escape(q["doc"])))
+    if q.get("history"):
+        turns = "\n".join(f"{t.get('role')}: {t.get('content')}" for t in q["history"])
+        rows.insert(1, ("history", f'<div class="answer">{escape(turns)}</div>'))
     if "answer" in q:
         refused = ' <span class="bad">refused</span>' if q.get("refused") else ""
+        status = f" ({escape(q['status'])})" if q.get("status") not in (None, "", "answered", "refused") else ""
         rows += [
-            ("answer", f'<div class="answer">{escape(q.get("answer") or "")}</div>{refused}'),
-            ("cited", _ranked(q.get("citations", []), q.get("gold_ids", []), show=50, cited=True)),
+            ("answer", f'<div class="answer">{escape(q.get("answer") or "")}</div>{refused}{status}'),
+            ("cited", _ranked(q, "citations", show=50, cited=True)),
             ("answer context", escape(" · ".join(q.get("answer_retrieved", [])) or "(none)")),
             ("mode", escape(q.get("mode") or "")),
         ]
@@ -259,6 +279,11 @@ def render_html(report: dict, comparison: Comparison | None = None) -> str:
         f"applicable to the category.</p>",
         "<h2>Summary</h2>",
         f'<div class="scroll">{summary_table(overall, by_cat)}</div>',
+        *(
+            [f"<p>answerable refused: {overall.get('answerable_refused', 0)} of {overall['n_answerable']}</p>"]
+            if "n_answerable" in overall
+            else []
+        ),
         "<h2>Metrics by category</h2>",
         chart_svg(overall, by_cat),
     ]

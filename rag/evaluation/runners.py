@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from rag.corpus.ids import normalize_id
-from rag.evaluation.scoring import Reply
+from rag.evaluation.scoring import Key, Reply
 
 API_MAX_TOP_K = 50  # POST /api/search accepts top_k up to 50; both runners clamp alike so they agree
 
@@ -39,11 +39,12 @@ class Runner(Protocol):
     def corpus_keys(self) -> set[tuple[str, str]]:
         """(document id, normalised measure id) of every measure the system knows."""
 
-    def search(self, question: str, top_k: int) -> Timed[list[str]]:
-        """Ranked measure ids and the seconds the search took."""
+    def search(self, question: str, top_k: int, doc: str | None = None) -> Timed[list[Key]]:
+        """Ranked (document, measure id) pairs and the seconds the search took; `doc` limits the search to one
+        document."""
 
-    def ask(self, question: str, mode: str) -> Timed[Reply]:
-        """The answer and the seconds it took."""
+    def ask(self, question: str, mode: str, history: list[dict] | None = None, doc: str | None = None) -> Timed[Reply]:
+        """The answer to the question as the last turn after `history`, and the seconds it took."""
 
     def describe(self) -> dict:
         """What is being evaluated (index build, embedding model), for the report's header."""
@@ -52,15 +53,26 @@ class Runner(Protocol):
         """Load what loads lazily, so that the first question's latency is not the loading time."""
 
 
+def _retrieved_key(item) -> Key:
+    """An entry of the answer's `retrieved`: a bare id (its document not given), or {"doc", "id"}."""
+    if isinstance(item, dict):
+        return str(item.get("doc") or ""), str(item.get("id") or "")
+    return "", str(item)
+
+
 def reply_from_dict(data: dict) -> Reply:
     """The /api/ask response (= Answer.to_dict()) as a Reply."""
+    citations = [c for c in data.get("citations") or [] if isinstance(c, dict)]
     return Reply(
         text=str(data.get("answer") or ""),
         refused=bool(data.get("refused")),
-        citations=[(str(c.get("doc") or ""), str(c.get("id") or "")) for c in data.get("citations") or []],
-        retrieved=[str(r) for r in data.get("retrieved") or []],
+        citations=[(str(c.get("doc") or ""), str(c.get("id") or "")) for c in citations],
+        retrieved=[_retrieved_key(r) for r in data.get("retrieved") or []],
         mode=str(data.get("mode") or ""),
         notes=[str(n) for n in data.get("notes") or []],
+        status=str(data.get("status") or ""),
+        opening=str(data.get("opening") or ""),
+        cited_texts=[str(c.get("text") or "") for c in citations],
     )
 
 
@@ -104,19 +116,19 @@ class InProcessRunner:
         except Exception as exc:  # e.g. the chat model's files are missing: say so instead of a traceback
             raise RunnerError(f"cannot start the answerer: {type(exc).__name__}: {exc}") from None
 
-    def search(self, question: str, top_k: int) -> Timed[list[str]]:
+    def search(self, question: str, top_k: int, doc: str | None = None) -> Timed[list[Key]]:
         start = time.perf_counter()
         try:
-            hits = self.svc.retriever.retrieve(question, min(top_k, API_MAX_TOP_K))
+            hits = self.svc.retriever.retrieve(question, min(top_k, API_MAX_TOP_K), doc=doc)
         except Exception as exc:  # one bad question must not lose the whole run
             raise QuestionError(f"search failed: {type(exc).__name__}: {exc}") from exc
-        return Timed([h.measure.id for h in hits], time.perf_counter() - start)
+        return Timed([(h.measure.doc, h.measure.id) for h in hits], time.perf_counter() - start)
 
-    def ask(self, question: str, mode: str) -> Timed[Reply]:
+    def ask(self, question: str, mode: str, history: list[dict] | None = None, doc: str | None = None) -> Timed[Reply]:
         answerer = self.answerer()
         start = time.perf_counter()
         try:
-            answer = answerer.ask(question, mode=mode)
+            answer = answerer.ask(question, history or None, mode=mode, doc=doc)
         except Exception as exc:
             raise QuestionError(f"answer failed: {type(exc).__name__}: {exc}") from exc
         return Timed(reply_from_dict(answer.to_dict()), time.perf_counter() - start)
@@ -184,12 +196,20 @@ class HttpRunner:
     def warm_up(self, answers: bool, mode: str) -> None:
         pass  # a server is measured as it is: warming it would spend a request of the ask rate limit
 
-    def search(self, question: str, top_k: int) -> Timed[list[str]]:
-        data, seconds = self._post("/api/search", {"query": question, "top_k": min(top_k, API_MAX_TOP_K)})
-        return Timed([str(h["id"]) for h in data.get("hits", [])], seconds)
+    def search(self, question: str, top_k: int, doc: str | None = None) -> Timed[list[Key]]:
+        body: dict = {"query": question, "top_k": min(top_k, API_MAX_TOP_K)}
+        if doc:
+            body["doc"] = doc
+        data, seconds = self._post("/api/search", body)
+        return Timed([(str(h.get("doc") or ""), str(h["id"])) for h in data.get("hits", [])], seconds)
 
-    def ask(self, question: str, mode: str) -> Timed[Reply]:
-        data, seconds = self._post("/api/ask", {"question": question, "mode": mode})
+    def ask(self, question: str, mode: str, history: list[dict] | None = None, doc: str | None = None) -> Timed[Reply]:
+        body: dict = {"question": question, "mode": mode}
+        if history:
+            body["history"] = history
+        if doc:
+            body["doc"] = doc
+        data, seconds = self._post("/api/ask", body)
         return Timed(reply_from_dict(data), seconds)
 
 

@@ -17,6 +17,11 @@ SHORT = {
     "citation_validity": "cite_ok",
     "citation_hit": "cite_hit",
     "refusal_accuracy": "refusal",
+    "list_recall": "list_R",
+    "opening_clause": "opening",
+    "clean_shape": "shape",
+    "oos_near": "oos_near",
+    "oos_far": "oos_far",
     "latency_p50_s": "p50_s",
     "latency_p95_s": "p95_s",
     "search_latency_p50_s": "search_p50_s",
@@ -25,6 +30,18 @@ SHORT = {
     "answer_latency_p95_s": "answer_p95_s",
 }
 ABSENT = "-"
+# the columns a reader looks at first, in this order; the other measured metrics follow
+HEADLINE = (
+    "hit@1",
+    "hit@5",
+    "refusal_accuracy",
+    "list_recall",
+    "opening_clause",
+    "clean_shape",
+    "fact_accuracy",
+    "unit_recall",
+)
+TABLE_ORDER = HEADLINE + tuple(m for m in QUALITY_METRICS if m not in HEADLINE)
 
 
 def width(text: str) -> int:
@@ -49,7 +66,7 @@ def render(rows: list[list[str]], right_from: int = 1) -> str:
 
 def metrics_table(overall: dict, by_category: dict[str, dict]) -> str:
     """Categories as rows, metrics as columns; a metric nobody measured gets no column, a gap gets '-'."""
-    metrics = [m for m in QUALITY_METRICS if m in overall or any(m in c for c in by_category.values())]
+    metrics = [m for m in TABLE_ORDER if m in overall or any(m in c for c in by_category.values())]
     metrics += [m for m in ("latency_p50_s", "latency_p95_s") if m in overall]
     rows = [["category", "n", "n_ret"] + [SHORT[m] for m in metrics]]
     for name, s in [*by_category.items(), ("OVERALL", overall)]:
@@ -58,6 +75,13 @@ def metrics_table(overall: dict, by_category: dict[str, dict]) -> str:
             + [f"{s[m]:.3f}" if m in s else ABSENT for m in metrics]
         )
     return render(rows)
+
+
+def answerable_refused(overall: dict) -> str | None:
+    """'answerable refused: N of M' when answers were measured."""
+    if "n_answerable" not in overall:
+        return None
+    return f"answerable refused: {overall.get('answerable_refused', 0)} of {overall['n_answerable']}"
 
 
 def comparison_table(cmp: Comparison, show_all: bool = False) -> str:

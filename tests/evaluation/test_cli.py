@@ -145,3 +145,54 @@ def test_unusable_inputs_exit_2_with_a_message(case, tmp_path, sample_file, caps
     assert err.startswith("rag eval: ") and "Traceback" not in err
     if case == "malformed":
         assert "line 2: not valid JSON" in err
+
+
+def test_a_corpus_and_index_of_their_own_are_set_up_without_touching_the_projects(eval_services, tmp_path, capsys):
+    import shutil
+
+    base = eval_services.settings
+    pointer = (base.index_dir / "CURRENT").read_text("utf-8")
+    notice = tmp_path / "one-notice"
+    shutil.copytree(base.corpus_dir, notice)
+    doc = eval_services.corpus.documents[0].id
+    rows = [{"id": "l1", "category": "list", "question": "办理破产方面有哪些具体措施？", "doc": doc,
+             "gold_ids": ["二(十二)1", "二(十二)2", "二(十二)3", "二(十二)4"]},
+            {"id": "m1", "category": "multi_turn", "question": "那排水接入呢？", "gold_ids": ["二(四)4"],
+             "history": [{"role": "user", "content": "我们厂要接自来水，找哪个单位？"},
+                         {"role": "assistant", "content": "区水务局等单位（依据措施二(四)4）。"}]},
+            {"id": "o1", "category": "out_of_scope", "oos_kind": "near", "question": "增量留抵退税现在是退60%还是全额退？"},
+            {"id": "o2", "category": "out_of_scope", "question": "明天上海天气怎么样？"}]
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    out = tmp_path / "r.json"
+    argv = [qa, "--mode", "extractive", "--corpus-dir", notice, "--index-dir", tmp_path / "idx", "--scope-doc",
+            "--json", out]
+    assert rag_eval(argv, eval_services) == 0
+    printed = capsys.readouterr()
+    assert "172 measures, 0 embedded" in printed.err  # every vector reused from the project's index
+    assert (base.index_dir / "CURRENT").read_text("utf-8") == pointer  # the project's index as it was
+    assert (tmp_path / "idx" / "CURRENT").is_file()
+    assert "answerable refused: " in printed.out and "list_R" in printed.out and "opening" in printed.out
+    report = json.loads(out.read_text("utf-8"))
+    assert report["meta"]["corpus_dir"] == str(notice) and report["meta"]["scope_doc"] is True
+    by_cat = report["by_category"]
+    assert "list_recall" in by_cat["list"] and "hit@1" in by_cat["multi_turn"]
+    assert "oos_near" in by_cat["out_of_scope"] and "oos_far" in by_cat["out_of_scope"]
+    assert report["overall"]["n_answerable"] == 2
+    list_row = next(q for q in report["questions"] if q["id"] == "l1")
+    assert list_row["doc"] == doc and set(list_row["citations_docs"]) == {doc}
+    # a second run finds the index there and builds nothing
+    assert rag_eval([qa, "--retrieval-only", "--corpus-dir", notice, "--index-dir", tmp_path / "idx"],
+                    eval_services) == 0
+    assert "index " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", ["url", "no_index_dir", "no_corpus"])
+def test_corpus_options_that_cannot_work_exit_2(case, eval_services, sample_file, tmp_path, capsys):
+    argv = {"url": ["--url", "http://127.0.0.1:9", "--index-dir", tmp_path / "i"],
+            "no_index_dir": ["--corpus-dir", tmp_path],
+            "no_corpus": ["--corpus-dir", tmp_path / "absent", "--index-dir", tmp_path / "i"]}[case]
+    assert rag_eval([sample_file, "--retrieval-only", *argv], eval_services) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rag eval: ") and "Traceback" not in err
+    assert not (tmp_path / "i").exists()

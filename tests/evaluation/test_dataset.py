@@ -32,6 +32,11 @@ def test_reads_the_format_ignoring_unknown_fields_and_blank_lines(tmp_path):
     ('{"id": "b", "question": "x", "gold_ids": "二(四)4"}', "line 2: 'gold_ids' must be a list of strings"),
     ('{"id": "b", "question": "x", "gold_units": [1]}', "line 2: 'gold_units' must be a list of strings"),
     ('{"id": "a", "question": "again"}', "line 2: id 'a' already used on line 1"),
+    ('{"id": "b", "question": "x", "doc": ""}', "line 2: 'doc' must be a non-empty string"),
+    ('{"id": "b", "question": "x", "history": "你好"}', "line 2: 'history' must be a list"),
+    ('{"id": "b", "question": "x", "history": [{"role": "system", "content": "x"}]}', "line 2: history turn 1 must be"),
+    ('{"id": "b", "question": "x", "history": [{"role": "user"}]}', "line 2: history turn 1 must be"),
+    ('{"id": "b", "question": "x", "oos_kind": 1}', "line 2: 'oos_kind' must be a non-empty string"),
 ])
 def test_malformed_lines_are_named(bad_line, message):
     with pytest.raises(DatasetError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
@@ -63,3 +68,19 @@ def test_a_request_is_an_out_of_scope_question_noted_not_a_question():
     qs = parse_lines([json.dumps(r, ensure_ascii=False) for r in rows])
     assert [q.asks_task for q in qs] == [True, True, False, False, False]
     assert qs[1].note == "not_a_question: joke" and qs[4].note == ""
+
+
+def test_document_history_and_out_of_scope_kind():
+    rows = [{"id": "a", "category": "who_handles", "question": "那要多久？", "doc": " jiading-2021-7 ",
+             "gold_ids": ["二(四)4"], "history": [{"role": "user", "content": "接自来水找谁？"},
+                                                  {"role": "assistant", "content": "区水务局。", "extra": 1}]},
+            {"id": "b", "category": "out_of_scope", "question": "退税比例多少？", "oos_kind": "Near"},
+            {"id": "c", "category": "out_of_scope", "question": "天气", "oos_kind": "far"},
+            {"id": "d", "category": "out_of_scope", "question": "天气"},
+            {"id": "e", "category": "fact", "question": "x", "oos_kind": "near"}]
+    a, b, c, d, e = parse_lines([json.dumps(r, ensure_ascii=False) for r in rows])
+    assert a.doc == "jiading-2021-7" and a.history == (("user", "接自来水找谁？"), ("assistant", "区水务局。"))
+    assert a.turns == [{"role": "user", "content": "接自来水找谁？"}, {"role": "assistant", "content": "区水务局。"}]
+    assert [q.near for q in (a, b, c, d, e)] == [False, True, False, False, False]
+    assert (b.oos_kind, d.oos_kind, d.doc, d.history) == ("near", "", "", ())
+    assert e.answerable  # a kind on an answerable question changes nothing

@@ -3,7 +3,7 @@ import httpx
 import pytest
 
 from rag.evaluation.aggregate import QUALITY_METRICS, aggregate
-from rag.evaluation.dataset import load_dataset
+from rag.evaluation.dataset import Question, load_dataset
 from rag.evaluation.evaluate import evaluate
 from rag.evaluation.runners import HttpRunner, InProcessRunner, QuestionError, RunnerError
 
@@ -28,7 +28,8 @@ def test_rate_limits_and_busy_answers_are_waited_out():
 
     reply = mock_runner(handler).ask("谁管自来水", "extractive").value
     assert calls == ["/api/ask"] * 3
-    assert (reply.text, reply.citations, reply.retrieved, reply.refused) == ("区水务局", [("d", "二(四)4")], ["二(四)4"], False)
+    assert (reply.text, reply.citations, reply.retrieved, reply.refused) == \
+        ("区水务局", [("d", "二(四)4")], [("", "二(四)4")], False)
 
 
 def test_server_errors_fail_one_question_and_a_missing_endpoint_stops_the_run():
@@ -61,10 +62,38 @@ def test_search_depth_is_clamped_to_what_the_api_accepts():
         import json
 
         seen.append(json.loads(request.content)["top_k"])
-        return httpx.Response(200, json={"hits": [{"id": "二(四)4"}]})
+        return httpx.Response(200, json={"hits": [{"id": "二(四)4", "doc": "d"}]})
 
-    assert mock_runner(handler).search("x", 80).value == ["二(四)4"]
+    assert mock_runner(handler).search("x", 80).value == [("d", "二(四)4")]
     assert seen == [50]
+
+
+def test_the_document_and_the_history_go_into_the_requests_and_the_reply_keeps_what_scoring_needs():
+    import json
+
+    bodies = []
+    answer = {**ASK_OK, "status": "partial", "opening": "通知没有写明。", "unstated": "rate",
+              "citations": [{"id": "二(四)4", "doc": "d", "units": [], "text": "4.推进排水接入。(责任单位:区水务局)",
+                             "section": ""}],
+              "retrieved": ["二(四)4", {"doc": "e", "id": "三(一)1"}]}
+
+    def handler(request):
+        bodies.append(json.loads(request.content))
+        if request.url.path == "/api/search":
+            return httpx.Response(200, json={"hits": [{"id": "二(四)4", "doc": "d"}]})
+        return httpx.Response(200, json=answer)
+
+    runner = mock_runner(handler)
+    runner.search("x", 5)
+    runner.search("x", 5, "d")
+    reply = runner.ask("那要多久？", "extractive", [{"role": "user", "content": "接水找谁"}], "d").value
+    runner.ask("x", "auto")
+    assert bodies == [{"query": "x", "top_k": 5}, {"query": "x", "top_k": 5, "doc": "d"},
+                      {"question": "那要多久？", "mode": "extractive", "history": [{"role": "user", "content": "接水找谁"}],
+                       "doc": "d"},
+                      {"question": "x", "mode": "auto"}]
+    assert (reply.status, reply.opening, reply.cited_texts) == ("partial", "通知没有写明。", ["4.推进排水接入。(责任单位:区水务局)"])
+    assert reply.retrieved == [("", "二(四)4"), ("e", "三(一)1")]
 
 
 def test_http_and_in_process_runs_agree(eval_services, live_url, sample_file):
@@ -81,6 +110,8 @@ def test_http_and_in_process_runs_agree(eval_services, live_url, sample_file):
             if m in mine:
                 assert abs(mine[m] - theirs[m]) <= 0.01, m
     assert lo["citation_validity"] == 1.0
+    assert all(d for r in local for d, _ in r.retrieved)  # both say which document each hit is of
+    assert [r.reply.cited_texts for r in local] == [r.reply.cited_texts for r in remote]
 
 
 def test_an_unavailable_model_is_not_waited_for():
@@ -93,3 +124,24 @@ def test_an_unavailable_model_is_not_waited_for():
     with pytest.raises(QuestionError, match="HTTP 503"):
         mock_runner(handler).ask("x", "llm")
     assert len(calls) == 1
+
+
+def test_runners_agree_on_follow_ups_and_scoped_questions(eval_services, live_url, corpus):
+    doc = corpus.documents[0].id
+    history = (("user", "我们厂要接自来水，找哪个单位？"), ("assistant", "区水务局等单位负责（依据措施二(四)4）。"))
+    questions = [Question("m1", "multi_turn", "那排水接入呢？", ("二(四)4",), history=history),
+                 Question("d1", "who_handles", "我们厂要接自来水，找哪个单位？", ("二(四)4",), doc=doc),
+                 Question("d2", "who_handles", "我们厂要接自来水，找哪个单位？", ("二(四)4",), doc="another-notice")]
+    runs = []
+    for runner in (InProcessRunner(eval_services), HttpRunner(live_url)):
+        runs.append(evaluate(questions[:2], runner, answers=True, mode="extractive", progress=False, scope_doc=True))
+        # unscoped, a question about a notice that is not loaded cannot hit
+        (other,) = evaluate(questions[2:], runner, answers=False, progress=False)
+        assert other.scores["hit@5"] == 0.0 and not other.errors
+    local, remote = runs
+    assert not any(r.errors for r in local + remote)
+    assert [r.retrieved for r in local] == [r.retrieved for r in remote]
+    follow_up = local[0]
+    assert follow_up.search_s is None and follow_up.retrieved == follow_up.reply.retrieved
+    assert all(d == doc for d, _ in follow_up.retrieved) and follow_up.scores["hit@5"] == 1.0
+    assert local[1].scores["hit@1"] == 1.0 and local[1].scores["citation_hit"] == 1.0

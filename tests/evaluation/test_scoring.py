@@ -1,5 +1,6 @@
 from rag.evaluation.dataset import Question
-from rag.evaluation.scoring import (Reply, answer_scores, checks, citation_validity, failed_answer_scores, fold_text,
+from rag.evaluation.scoring import (Reply, answer_scores, checks, citation_hit, citation_validity,
+                                    failed_answer_scores, fold_text, list_recall, own_figures, refusal_right,
                                     retrieval_depth, retrieval_scores, share_contained)
 
 CORPUS = {("doc", "二(四)4"), ("doc", "二(四)3"), ("doc", "二(一)1"), ("doc", "二(七)")}
@@ -66,9 +67,10 @@ def test_answer_scores_and_checks():
     reply = Reply("找区水务局，实行一门式服务", False, [("doc", "二(四)3")], ["二(四)3", "二(四)4"])
     s = answer_scores(question, reply, CORPUS)
     assert s == {"unit_recall": 0.5, "fact_accuracy": 1.0, "citation_validity": 1.0, "citation_hit": 0.0,
-                 "refusal_accuracy": 1.0}
+                 "refusal_accuracy": 1.0, "list_recall": None, "opening_clause": None, "clean_shape": 1.0,
+                 "oos_near": None, "oos_far": None}
     assert checks(s) == {"unit_recall": False, "fact_accuracy": True, "citation_validity": True,
-                         "citation_hit": False, "refusal": True}
+                         "citation_hit": False, "refusal": True, "shape": True}
 
 
 def test_refusal_accuracy_by_category():
@@ -86,4 +88,56 @@ def test_refusal_accuracy_by_category():
 def test_an_answer_that_could_not_be_obtained_misses_everything_applicable():
     s = failed_answer_scores(q(gold_ids=("二(四)4",), gold_units=("区水务局",)))
     assert s == {"unit_recall": 0.0, "fact_accuracy": None, "citation_validity": None, "citation_hit": 0.0,
-                 "refusal_accuracy": 0.0}
+                 "refusal_accuracy": 0.0, "list_recall": None, "opening_clause": None, "clean_shape": None,
+                 "oos_near": None, "oos_far": None}
+    s = failed_answer_scores(q(category="list", gold_ids=("二(四)4", "二(四)3")))
+    assert s["list_recall"] == 0.0 and s["refusal_accuracy"] == 0.0
+    s = failed_answer_scores(q(category="out_of_scope", oos_kind="near"))
+    assert s["oos_near"] == 0.0 and s["refusal_accuracy"] == 0.0 and s["oos_far"] is None
+
+
+def test_a_question_about_one_document_counts_only_that_documents_measures():
+    ranked = [("other", "二(四)4"), ("doc", "二(一)1"), ("doc", "二(四)4")]
+    s = retrieval_scores(ranked, ["二(四)4"], doc="doc")
+    assert s == {"hit@1": 0.0, "hit@5": 1.0, "recall@k": 1.0, "mrr": 1 / 3}
+    assert retrieval_scores(ranked, ["二(四)4"])["hit@1"] == 1.0  # no doc on the question: any document's
+    assert retrieval_scores([("other", "二(四)4")] * 5, ["二(四)4"], doc="doc")["recall@k"] == 0.0
+    assert retrieval_scores(["二(四)4"], ["二(四)4"], doc="doc")["hit@1"] == 0.0  # document not known: no proof
+    cited_elsewhere = Reply("..", False, [("other", "二(四)4")], [("other", "二(四)4")])
+    assert citation_hit(cited_elsewhere, ["二(四)4"], "doc") == 0.0
+    assert citation_hit(cited_elsewhere, ["二(四)4"]) == 1.0
+    question = q(gold_ids=("二(四)4",), doc="doc")
+    assert answer_scores(question, cited_elsewhere, CORPUS | {("other", "二(四)4")})["citation_hit"] == 0.0
+
+
+def test_list_recall_is_the_share_of_gold_ids_cited_in_the_questions_document():
+    question = q(category="list", gold_ids=("二(四)1", "二(四)2", "二(四)3"), doc="doc")
+    reply = Reply("..", False, [("doc", "二(四)1"), ("doc", "二（四）3"), ("other", "二(四)2")])
+    assert list_recall(question, reply) == 2 / 3
+    assert list_recall(q(category="list", gold_ids=question.gold_ids), reply) == 1.0
+    assert list_recall(question, Reply("没有涉及", True)) == 0.0
+    assert list_recall(q(category="fact", gold_ids=("二(四)1",)), reply) is None
+    assert answer_scores(question, reply, CORPUS)["list_recall"] == 2 / 3
+    assert checks({"list_recall": 2 / 3}) == {"list_recall": False}
+
+
+def test_near_out_of_scope_is_right_refused_or_partial_without_a_figure_of_its_own():
+    near = q(category="out_of_scope", oos_kind="near", question="增量留抵退税现在是退60%还是全额退？")
+    measure = "5.加强政策宣传辅导,对符合条件的企业实现增值税增量留抵退税政策“应享尽享”。(责任单位:区税务局)"
+    partial = Reply("通知没有写明具体比例。区税务局负责。", False, [("doc", "二(五)5")], status="partial",
+                    cited_texts=[measure])
+    assert refusal_right(near, Reply("没有涉及", True, status="refused"))
+    assert refusal_right(near, partial)
+    assert refusal_right(near, Reply("通知没有写明比例，问的60%无从确认", False, status="partial"))  # the user's
+    assert not refusal_right(near, Reply("通知没有写明，一般退50%", False, status="partial"))  # made up
+    assert not refusal_right(near, Reply("可以退税", False, status="answered"))
+    s = answer_scores(near, partial, CORPUS)
+    assert (s["refusal_accuracy"], s["oos_near"], s["oos_far"]) == (1.0, 1.0, None)
+    assert own_figures(near, Reply("退50%，10个工作日内到账", False)) == ["50%", "10个工作日"]
+    for far in (q(category="out_of_scope"), q(category="out_of_scope", oos_kind="far"),
+                q(category="out_of_scope", oos_kind="everyday")):
+        s = answer_scores(far, partial, CORPUS)
+        assert (s["refusal_accuracy"], s["oos_far"], s["oos_near"]) == (0.0, 0.0, None)
+        assert answer_scores(far, Reply("没有涉及", True), CORPUS)["oos_far"] == 1.0
+    answerable = q(gold_ids=("二(五)5",))
+    assert answer_scores(answerable, partial, CORPUS)["refusal_accuracy"] == 1.0  # partial is an answer
