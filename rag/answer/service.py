@@ -76,6 +76,7 @@ class Answerer:
             task=TaskRequest.load(
                 retriever.embedder.dim, cfg.scope_model and cfg.scope_model.with_name(TASK_MODEL.name)
             ),
+            segmenter=retriever.segmenter,
         )
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)
