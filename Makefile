@@ -38,8 +38,8 @@ browser:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi; }
 
 lint: install-test
-	$(BIN)/ruff check rag ui
-	$(BIN)/ruff format --check rag ui
+	$(BIN)/ruff check rag ui bench
+	$(BIN)/ruff format --check rag ui bench
 	$(BIN)/mypy
 
 test: install-test lint
