@@ -39,6 +39,7 @@ from rag.corpus.collection import Corpus
 from rag.language.dialect import cantonese_positions
 from rag.language.dictionary import Lexicon
 from rag.language.weights import general_idf
+from rag.provenance import fits
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import SearchResult
 from rag.retrieval.query import QueryPlan
@@ -130,15 +131,18 @@ class ScopeJudge:
         bank: QuestionBank | None = None,
         task: TaskRequest | None = None,
         segmenter: Segmenter | None = None,
+        embedding_model: str | None = None,
     ) -> ScopeJudge:
         """The corpus-evidence model from `path`; with it, where its file is there (scope_model_bank.json
         beside `path`), the model fitted with the bank of labelled questions, used when every loaded notice
-        has labelled questions in `bank` (the retriever's, rag/retrieval/question_bank.py)."""
+        has labelled questions in `bank` (the retriever's, rag/retrieval/question_bank.py). With
+        `embedding_model`, a model the learned-data manifest says was fitted on another embedding model's
+        scores (or was changed since) is not used (rag/provenance)."""
         path = path or DEFAULT_MODEL
-        model = _model(path, FEATURES)
+        model = _model(path, FEATURES, embedding_model)
         if model is None:
-            log.warning("no scope model at %s: every question is answered (run `rag calibrate`)", path)
-        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES)
+            log.warning("no usable scope model at %s: every question is answered (run `rag calibrate`)", path)
+        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES, embedding_model)
         if bank is not None and not bank.covers({d.id for d in corpus.documents}):
             log.info("no labelled questions for some loaded notice: scope decided on corpus evidence alone")
             bank = None
@@ -270,8 +274,14 @@ class ScopeJudge:
         return ScopeVerdict(False, p, reason, missing, related)
 
 
-def _model(path: Path, features: list[str]) -> Classifier | None:
-    model = load_classifier(path) if path.is_file() else None
-    if model is not None and model.features != features:
+def _model(path: Path, features: list[str], embedding_model: str | None = None) -> Classifier | None:
+    if not path.is_file() or (embedding_model is not None and not fits(path, embedding_model)):
+        return None
+    model = load_classifier(path)
+    fitted_on = model.info.get("embedding_model")
+    if embedding_model is not None and fitted_on not in (None, embedding_model):  # a file without a manifest
+        log.warning("scope model %s was fitted on %s scores, not %s: not used", path, fitted_on, embedding_model)
+        return None
+    if model.features != features:
         raise ValueError(f"{path} was fitted on features {model.features}, this code computes {features}")
     return model
