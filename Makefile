@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 PIP := $(BIN)/pip install -q --disable-pip-version-check
 DEV_WRITERS := w1,w2,w5,w6
+# the test tiers (markers in pyproject.toml, set in tests/conftest.py): test-fast leaves out every heavy one
+FAST := not model and not slow and not browser and not milvus
 
-.PHONY: run test lint install install-test venv browser model index bench clean
+.PHONY: run test test-fast lint install install-test venv browser model index bench clean
 
 venv: $(BIN)/python
 $(BIN)/python:
@@ -36,8 +38,8 @@ browser:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi; }
 
 lint: install-test
-	$(BIN)/ruff check rag ui
-	$(BIN)/ruff format --check rag ui
+	$(BIN)/ruff check rag ui bench
+	$(BIN)/ruff format --check rag ui bench
 	$(BIN)/mypy
 
 test: install-test lint
@@ -49,6 +51,14 @@ test: install-test lint
 	# questions in users' words (indirect, traditional, English, out of scope): answers and refusals, every category gated
 	RAG_RETRIEVAL__BANK_EXCLUDE_WRITERS=$(DEV_WRITERS) RAG_LLM__BACKEND=none $(BIN)/rag eval eval/users-dev.jsonl --mode extractive --no-progress --baseline eval/baseline-users.json \
 	  --max-drop 0.07 --gate-categories --json test-output/eval-users.json
+
+# the unit tests without the real models, servers or browser (about a minute on two cores), for use while
+# working; `make test` runs every tier, the lint and the evaluation gates
+test-fast: $(BIN)/pytest
+	$(BIN)/pytest -q -m "$(FAST)"
+
+$(BIN)/pytest: | venv
+	$(PIP) -e '.[milvus,docs,test]'
 
 bench: venv
 	$(BIN)/python bench/search_latency.py

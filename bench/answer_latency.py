@@ -1,6 +1,11 @@
 """Answers with the local chat model on a sample of a QA file: time to the first streamed token, time to
 the whole answer, how often the model's phrasing passed the checks, and the unit / refusal / citation
-figures of the final answers. The model runs one question at a time, as the server runs it."""
+figures of the final answers. The model runs one question at a time, as the server runs it.
+
+    python bench/answer_latency.py                          # 12 questions of eval/qa.jsonl, llm mode
+    python bench/answer_latency.py --sample 3 --mode extractive   # the pipeline without the chat model
+"""
+
 from __future__ import annotations
 
 import argparse
@@ -12,66 +17,98 @@ import time
 import unicodedata
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("（", "(").replace("）", ")")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("file", nargs="?", default="eval/qa.jsonl")
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[min(len(xs) - 1, int(0.95 * len(xs)))] if xs else float("nan")
+
+
+def main(argv: list[str] | None = None, services=None) -> dict:
+    """Prints the figures and returns them; `services` defaults to the configured ones."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", nargs="?", default=str(ROOT / "eval" / "qa.jsonl"))
     ap.add_argument("--sample", type=int, default=12)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--mode", default="llm")
-    args = ap.parse_args()
+    ap.add_argument("--mode", default="llm", choices=["auto", "llm", "extractive"])
+    args = ap.parse_args(argv)
 
+    from rag.answer.events import Done, Token
     from rag.services import get_services
 
-    svc = get_services()
-    if svc.chat_model is None:
+    svc = services or get_services()
+    if args.mode != "extractive" and svc.chat_model is None:
         raise SystemExit("no chat model available: run `rag model prepare` and check RAG_LLM__BACKEND")
-    rows = [json.loads(l) for l in Path(args.file).read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = random.Random(args.seed).sample(rows, min(args.sample, len(rows)))
     svc.answerer.ask("接水找谁", mode=args.mode)  # load the model once, outside the timings
     first_tokens, first_model_tokens, totals = [], [], []
     units = refusal = valid = kept = asked = n_units = 0.0
-    reasons: list[str] = []
     for r in rows:
         started = time.perf_counter()
         first = first_model = None
         pieces = 0
+        answer = None
         for e in svc.answerer.stream(r["question"], mode=args.mode):
-            if e["event"] == "token":
+            if isinstance(e, Token):
                 pieces += 1
                 now = time.perf_counter() - started
                 first = first if first is not None else now
                 if pieces == 2 and first_model is None:
                     first_model = now  # the preface (units, ids) is piece 1; the model's words follow
-            elif e["event"] == "done":
-                a = e["answer"]
+            elif isinstance(e, Done):
+                answer = e.answer
+        if answer is None:
+            raise RuntimeError(f"{r['id']}: the answer stream ended without a result")
         totals.append(time.perf_counter() - started)
         first_tokens.append(first or 0.0)
-        if first_model is not None and a.mode == "llm":
+        if first_model is not None and answer.mode == "llm":
             first_model_tokens.append(first_model)
-        replaced = [n for n in a.notes if "模型回答" in n]
-        asked += a.mode == "llm" or bool(replaced)  # header, refusal and unit-remit answers never ask the model
-        kept += a.mode == "llm"
-        reasons += [n.split("：", 1)[-1] for n in replaced]
-        valid += all(c.id in a.retrieved for c in a.citations)
-        refusal += a.refused == (r["category"] == "out_of_scope")
+        replaced = [n for n in answer.notes if "模型回答" in n]
+        asked += answer.mode == "llm" or bool(replaced)  # header, refusal and unit-remit answers never ask the model
+        kept += answer.mode == "llm"
+        valid += all(c.id in answer.retrieved for c in answer.citations)
+        refusal += answer.refused == (r["category"] == "out_of_scope")
         if r["gold_units"]:
             n_units += 1
-            units += sum(norm(u) in norm(a.answer) for u in r["gold_units"]) / len(r["gold_units"])
+            units += sum(norm(u) in norm(answer.answer) for u in r["gold_units"]) / len(r["gold_units"])
         why = f" replaced: {replaced[0].split('：', 1)[-1][:90]}" if replaced else ""
-        print(f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s mode={a.mode:10s} refused={a.refused}{why}", flush=True)
-    p95 = lambda xs: sorted(xs)[min(len(xs) - 1, int(0.95 * len(xs)))] if xs else float("nan")
+        print(
+            f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s "
+            f"mode={answer.mode:10s} refused={answer.refused}{why}",
+            flush=True,
+        )
     n = len(rows)
-    print(f"\nquestions={n} first token p50={statistics.median(first_tokens):.2f}s p95={p95(first_tokens):.2f}s"
-          f" | first model token p50={statistics.median(first_model_tokens) if first_model_tokens else float('nan'):.2f}s"
-          f" | whole answer p50={statistics.median(totals):.1f}s p95={p95(totals):.1f}s max={max(totals):.1f}s")
-    print(f"model asked for {int(asked)} of {n}; its phrasing kept for {int(kept)} ({kept / asked if asked else float('nan'):.2f})"
-          f" citation validity={valid / n:.3f} refusal accuracy={refusal / n:.3f}"
-          f" unit recall={units / n_units if n_units else float('nan'):.3f}")
+    figures = {
+        "questions": n,
+        "first_token_p50_s": statistics.median(first_tokens),
+        "first_token_p95_s": p95(first_tokens),
+        "first_model_token_p50_s": statistics.median(first_model_tokens) if first_model_tokens else float("nan"),
+        "answer_p50_s": statistics.median(totals),
+        "answer_p95_s": p95(totals),
+        "answer_max_s": max(totals),
+        "model_asked": int(asked),
+        "model_kept": int(kept),
+        "citation_validity": valid / n,
+        "refusal_accuracy": refusal / n,
+        "unit_recall": units / n_units if n_units else float("nan"),
+    }
+    print(
+        f"\nquestions={n} first token p50={figures['first_token_p50_s']:.2f}s p95={figures['first_token_p95_s']:.2f}s"
+        f" | first model token p50={figures['first_model_token_p50_s']:.2f}s"
+        f" | whole answer p50={figures['answer_p50_s']:.1f}s p95={figures['answer_p95_s']:.1f}s"
+        f" max={figures['answer_max_s']:.1f}s"
+    )
+    print(
+        f"model asked for {int(asked)} of {n}; its phrasing kept for {int(kept)}"
+        f" ({kept / asked if asked else float('nan'):.2f}) citation validity={valid / n:.3f}"
+        f" refusal accuracy={refusal / n:.3f} unit recall={figures['unit_recall']:.3f}"
+    )
+    return figures
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Load test: concurrent clients searching and asking, against a server on this machine only.
 
-    python bench/load_test.py                                   # starts `rag serve` on a free port, 400 searches, 16 clients
-    python bench/load_test.py --ask-share 0.1                   # one request in ten is POST /api/ask (extractive)
-    python bench/load_test.py --during-generation               # the same searches while the chat model generates
-    python bench/load_test.py --url http://127.0.0.1:8000       # against a server already running
+    python bench/load_test.py                              # starts `rag serve` on a free port: 400 searches, 16 clients
+    python bench/load_test.py --ask-share 0.1              # one request in ten is POST /api/ask (extractive)
+    python bench/load_test.py --during-generation          # the same searches while the chat model generates
+    python bench/load_test.py --url http://127.0.0.1:8000  # against a server already running
 
 Bounded in both count (--requests, at most 10,000) and time (--max-seconds, at most 600): when time runs
 out, no new request starts. Only loopback URLs are accepted: this is a tool for measuring your own server,
@@ -15,6 +15,7 @@ Status codes the server uses on purpose under load (429 rate limited, 503 model 
 127.0.0.1, so asks beyond the per-client rate (30 a minute by default) are shed: set
 RAG_SERVER__ASK_RATE_PER_MINUTE=0 for the server this script starts to measure asking unthrottled.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUESTS, MAX_SECONDS = 10_000, 600
 SHED = {429, 503}
-FALLBACK_QUESTIONS = ["企业开办需要多长时间？", "接自来水找哪个单位？", "区税务局负责哪些措施？", "How do I register a company online?",
-                      "不动产登记能不能网上办？", "二(四)4", "工程建设项目审批", "外国人工作许可怎么办？"]
+FALLBACK_QUESTIONS = [
+    "企业开办需要多长时间？",
+    "接自来水找哪个单位？",
+    "区税务局负责哪些措施？",
+    "How do I register a company online?",
+    "不动产登记能不能网上办？",
+    "二(四)4",
+    "工程建设项目审批",
+    "外国人工作许可怎么办？",
+]
 
 
 def loopback_only(url: str) -> str:
@@ -49,7 +58,7 @@ def loopback_only(url: str) -> str:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except socket.gaierror as exc:
-        raise SystemExit(f"load_test: cannot resolve {host!r}: {exc}")
+        raise SystemExit(f"load_test: cannot resolve {host!r}: {exc}") from None
     if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
         raise SystemExit(f"load_test: refusing {url}: only loopback addresses (127.0.0.0/8, ::1) may be loaded")
     return url.rstrip("/")
@@ -91,8 +100,12 @@ class Recorder:
             counts = self.outcomes[endpoint]
             errors = {k: v for k, v in counts.items() if k != "ok" and not k.startswith("shed")}
             out[endpoint] = {
-                "requests": sum(counts.values()), "ok": counts["ok"], "shed": sum(v for k, v in counts.items() if k.startswith("shed")),
-                "errors": sum(errors.values()), "error_kinds": errors, "throughput_rps": round(sum(counts.values()) / wall, 2),
+                "requests": sum(counts.values()),
+                "ok": counts["ok"],
+                "shed": sum(v for k, v in counts.items() if k.startswith("shed")),
+                "errors": sum(errors.values()),
+                "error_kinds": errors,
+                "throughput_rps": round(sum(counts.values()) / wall, 2),
                 **{f"p{p}_ms": round(percentile(lat, p) * 1000, 1) for p in (50, 95, 99)},
                 "max_ms": round(lat[-1] * 1000, 1) if lat else float("nan"),
             }
@@ -144,7 +157,7 @@ def one_request(conn: Connection, endpoint: str, body: dict, rec: Recorder) -> N
             outcome = f"shed {status}"
         else:
             outcome = f"HTTP {status}"
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         seconds, outcome = time.perf_counter() - started, "timeout"
         conn.close()
     except (OSError, http.client.HTTPException) as exc:
@@ -198,13 +211,19 @@ class Generator(threading.Thread):
         self.runs: list[dict] = []
 
     def run(self) -> None:
-        questions_ = itertools.cycle(["企业开办需要多长时间，要准备哪些材料？", "接水接电接气分别找哪些单位，各需要多久？"])
+        questions_ = itertools.cycle(
+            ["企业开办需要多长时间，要准备哪些材料？", "接水接电接气分别找哪些单位，各需要多久？"]
+        )
         with httpx.Client() as client:
             while not self.stop.is_set():
                 started, mode, events, status = time.perf_counter(), "", 0, 0
                 try:
-                    with client.stream("POST", self.base + "/api/ask/stream", json={"question": next(questions_), "mode": "llm"},
-                                       timeout=self.timeout_s) as r:
+                    with client.stream(
+                        "POST",
+                        self.base + "/api/ask/stream",
+                        json={"question": next(questions_), "mode": "llm"},
+                        timeout=self.timeout_s,
+                    ) as r:
                         status = r.status_code
                         for line in r.iter_lines():
                             if line.startswith("event:"):
@@ -216,22 +235,40 @@ class Generator(threading.Thread):
                 except httpx.HTTPError as exc:
                     mode = type(exc).__name__
                 self.generating.set()  # the ask ended: searching need not wait any longer
-                self.runs.append({"status": status, "mode": mode, "events": events,
-                                  "seconds": round(time.perf_counter() - started, 2), "ended": time.perf_counter()})
+                self.runs.append(
+                    {
+                        "status": status,
+                        "mode": mode,
+                        "events": events,
+                        "seconds": round(time.perf_counter() - started, 2),
+                        "ended": time.perf_counter(),
+                    }
+                )
                 seconds = self.runs[-1]["seconds"]
                 if mode != "llm" and seconds < 5:  # no chat model behind the server: asking again only adds load
-                    print(f"load_test: the background ask answered in {seconds} s with mode {mode!r} (HTTP {status}): "
-                          "no chat model generated; these figures are without generation", file=sys.stderr)
+                    print(
+                        f"load_test: the background ask answered in {seconds} s with mode {mode!r} (HTTP {status}): "
+                        "no chat model generated; these figures are without generation",
+                        file=sys.stderr,
+                    )
                     return
                 if mode != "llm":
-                    print(f"load_test: the chat model worked {seconds} s, then the answer fell back to {mode!r} "
-                          "(time limit reached)", file=sys.stderr)
+                    print(
+                        f"load_test: the chat model worked {seconds} s, then the answer fell back to {mode!r} "
+                        "(time limit reached)",
+                        file=sys.stderr,
+                    )
 
 
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
     log = log_path.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300  # a first start may build the index
     while time.monotonic() < deadline:
@@ -279,17 +316,27 @@ def free_port() -> int:
 
 def report(result: dict) -> None:
     server = f", the server it started {result['server_cpu_s']} s" if "server_cpu_s" in result else ""
-    print(f"\n{result['label']}: {result['clients']} clients, {result['wall_s']} s "
-          f"(CPU: this client used {result['client_cpu_s']} s{server})")
-    print(f"{'endpoint':<14}{'requests':>9}{'ok':>6}{'shed':>6}{'errors':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    print(
+        f"\n{result['label']}: {result['clients']} clients, {result['wall_s']} s "
+        f"(CPU: this client used {result['client_cpu_s']} s{server})"
+    )
+    print(
+        f"{'endpoint':<14}{'requests':>9}{'ok':>6}{'shed':>6}{'errors':>7}{'req/s':>8}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+    )
     for endpoint, s in result["endpoints"].items():
-        print(f"{endpoint:<14}{s['requests']:>9}{s['ok']:>6}{s['shed']:>6}{s['errors']:>7}{s['throughput_rps']:>8}"
-              f"{s['p50_ms']:>9}{s['p95_ms']:>9}{s['p99_ms']:>9}{s['max_ms']:>9}")
+        print(
+            f"{endpoint:<14}{s['requests']:>9}{s['ok']:>6}{s['shed']:>6}{s['errors']:>7}{s['throughput_rps']:>8}"
+            f"{s['p50_ms']:>9}{s['p95_ms']:>9}{s['p99_ms']:>9}{s['max_ms']:>9}"
+        )
         if s["error_kinds"]:
             print(f"{'':<14}errors: {s['error_kinds']}")
     if "generation" in result:
         g = result["generation"]
-        print(f"generation: {g['runs']} answers (modes {g['modes']}), busy during {g['overlap_share']:.0%} of the searches' time")
+        print(
+            f"generation: {g['runs']} answers (modes {g['modes']}), "
+            f"busy during {g['overlap_share']:.0%} of the searches' time"
+        )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -336,8 +383,13 @@ def main(argv: list[str] | None = None) -> int:
         rec = Recorder()
         cpu_before, server_before = time.process_time(), group_cpu_s(server.pid) if server else 0.0
         run_load(base, args, rec)
-        result = {"label": "searches while the chat model generates" if gen else "load", "clients": args.clients,
-                  "requests": args.requests, **rec.summary(), "client_cpu_s": round(time.process_time() - cpu_before, 2)}
+        result = {
+            "label": "searches while the chat model generates" if gen else "load",
+            "clients": args.clients,
+            "requests": args.requests,
+            **rec.summary(),
+            "client_cpu_s": round(time.process_time() - cpu_before, 2),
+        }
         if server is not None:
             result["server_cpu_s"] = round(group_cpu_s(server.pid) - server_before, 2)
         if gen:
@@ -345,9 +397,13 @@ def main(argv: list[str] | None = None) -> int:
             gen.join(timeout=max(args.timeout, 300) + 10)
             busy_until = max((r["ended"] for r in gen.runs), default=rec.started)
             overlap = max(0.0, min(busy_until, rec.finished) - rec.started) / max(rec.finished - rec.started, 1e-9)
-            result["generation"] = {"runs": len(gen.runs), "modes": sorted({r["mode"] for r in gen.runs}),
-                                    "statuses": sorted({r["status"] for r in gen.runs}),
-                                    "seconds": [r["seconds"] for r in gen.runs], "overlap_share": round(overlap, 3)}
+            result["generation"] = {
+                "runs": len(gen.runs),
+                "modes": sorted({r["mode"] for r in gen.runs}),
+                "statuses": sorted({r["status"] for r in gen.runs}),
+                "seconds": [r["seconds"] for r in gen.runs],
+                "overlap_share": round(overlap, 3),
+            }
         report(result)
         if args.json:
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -20,19 +20,21 @@ DEV = [ROOT / "eval" / f for f in ("qa.jsonl", "users-dev.jsonl", "users-train.j
 COVERAGE = ROOT / "eval" / "users-coverage.jsonl"  # in the bank, never scored (as `rag calibrate --bank-only`)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, services=None) -> dict[tuple[float, float], dict[str, float]]:
+    """Prints the table and returns hit@1 by (weight, gain) and category; `services` defaults to the
+    configured ones."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", default=[str(p) for p in DEV])
     ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.5, 0.8, 1.0])
     ap.add_argument("--gains", type=float, nargs="+", default=[0.0, 15.0], help="bank_closeness_gain values")
     ap.add_argument("--neighbours", type=int, default=3)
     ap.add_argument("--bank-only", nargs="*", default=[str(COVERAGE)], help="files whose questions join the bank only")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     from rag.calibration import labelled, question_bank, writer
     from rag.evaluation.aggregate import percentile
     from rag.services import get_services
 
-    svc = get_services()
+    svc = services or get_services()
     retriever = svc.retriever
     questions = labelled([Path(f) for f in args.files])
     extra = labelled([Path(f) for f in args.bank_only])
@@ -69,8 +71,11 @@ def main() -> None:
         bank.votes(v, args.neighbours, kept_cfg.bank_temperature)
         bank.similarity(v)
         timings.append(time.perf_counter() - t)
-    print(f"vote + similarities per question: p50 {percentile(timings, 50) * 1e3:.2f} ms, "
-          f"p95 {percentile(timings, 95) * 1e3:.2f} ms")
+    print(
+        f"vote + similarities per question: p50 {percentile(timings, 50) * 1e3:.2f} ms, "
+        f"p95 {percentile(timings, 95) * 1e3:.2f} ms"
+    )
+    return {wg: {c: statistics.mean(hits[wg][c]) for c in categories} for wg in grid}
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ it, by category, and the seconds each rewrite took. Needs the local chat model (
 
     python bench/rewrite.py eval/qa.jsonl eval/users-dev.jsonl
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,10 +12,12 @@ import time
 from collections import defaultdict
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, services=None) -> dict[str, tuple[float, float]]:
+    """Prints the table and returns hit@1 without and with the rewrite, by category; `services` defaults to
+    the configured ones (their chat model does the rewriting)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="+")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     from rag.answer.service import Answerer
     from rag.corpus.ids import normalize_id
@@ -22,7 +25,7 @@ def main() -> None:
     from rag.evaluation.dataset import load_dataset
     from rag.services import get_services
 
-    svc = get_services()
+    svc = services or get_services()
     with_rw = svc.answerer
     settings = svc.settings.model_copy(deep=True)
     settings.answer.rewrite = False
@@ -41,16 +44,25 @@ def main() -> None:
             ctx = with_rw.context(q.question)
             if ctx.rewritten:
                 seconds.append(time.perf_counter() - t)
-            pair = (bool(base.hits) and base.hits[0].measure.id in gold, bool(ctx.hits) and ctx.hits[0].measure.id in gold)
+            pair = (
+                bool(base.hits) and base.hits[0].measure.id in gold,
+                bool(ctx.hits) and ctx.hits[0].measure.id in gold,
+            )
             hits[q.category].append(pair)
             hits["OVERALL"].append(pair)
+    table = {
+        cat: (sum(a for a, _ in rows) / len(rows), sum(b for _, b in rows) / len(rows))
+        for cat, rows in sorted(hits.items(), key=lambda kv: (kv[0] == "OVERALL", kv[0]))
+    }
     print(f"{'category':16s} {'n':>4s} {'hit@1':>7s} {'+rewrite':>9s}")
-    for cat in sorted(hits, key=lambda c: (c == "OVERALL", c)):
-        rows = hits[cat]
-        print(f"{cat:16s} {len(rows):4d} {sum(a for a, _ in rows) / len(rows):7.3f} {sum(b for _, b in rows) / len(rows):9.3f}")
+    for cat, (plain, rewritten) in table.items():
+        print(f"{cat:16s} {len(hits[cat]):4d} {plain:7.3f} {rewritten:9.3f}")
     if seconds:
-        print(f"rewritten {len(seconds)} of {len(hits['OVERALL'])}; seconds per rewrite p50 {percentile(seconds, 50):.2f}, "
-              f"p95 {percentile(seconds, 95):.2f}")
+        print(
+            f"rewritten {len(seconds)} of {len(hits['OVERALL'])}; seconds per rewrite "
+            f"p50 {percentile(seconds, 50):.2f}, p95 {percentile(seconds, 95):.2f}"
+        )
+    return table
 
 
 if __name__ == "__main__":

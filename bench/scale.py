@@ -12,12 +12,14 @@ Vectors: 384 dimensions like multilingual-e5-small, from a clustered Gaussian mi
 noise: a common direction (embeddings are anisotropic), topics, sub-topics within topics, and per-chunk
 noise, normalised. The number of topics grows with the corpus (a city has more subjects than a district).
 Queries are paraphrase-like: a chunk's vector plus fresh noise (cosine ≈ 0.67 to the nearest chunk, 0.34 to
-the tenth, 0.20 to a random one), so there is a true neighbourhood with competitive neighbours. Recall@10 is against exact inner-product search (FAISS flat)
-over the same vectors. Latency is one query at a time, as a serving worker sends them, on the cores given.
+the tenth, 0.20 to a random one), so there is a true neighbourhood with competitive neighbours. Recall@10 is
+against exact inner-product search (FAISS flat) over the same vectors. Latency is one query at a time, as a
+serving worker sends them, on the cores given.
 
 BM25: generated text of measure-sized chunks (Zipf-distributed words from the real notice's vocabulary plus
 invented ones), tokenised with the project's jieba tokenizer, indexed with the project's KeywordIndex (bm25s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,6 +47,7 @@ DEFAULT_BACKENDS = ["faiss-flat", "faiss-hnsw", "faiss-ivf", "milvus-ivf", "bm25
 
 # --- data -----------------------------------------------------------------------------------------
 
+
 def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.linalg.norm(x, axis=-1, keepdims=True)
 
@@ -65,7 +68,7 @@ def make_vectors(n: int, seed: int = 7, block: int = 100_000) -> np.ndarray:
         s = rng.integers(0, subs, m)
         noise = _unit(rng.standard_normal((m, DIM), dtype=np.float32))
         x = 0.6 * common + 0.55 * topic_dirs[t] + 0.4 * sub_dirs[t, s] + 1.0 * noise
-        out[lo:lo + m] = _unit(x)
+        out[lo : lo + m] = _unit(x)
     return out
 
 
@@ -85,7 +88,7 @@ def exact_topk(x: np.ndarray, q: np.ndarray, k: int = K) -> np.ndarray:
 
 
 def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
-    return float(np.mean([len(set(f[f >= 0]) & set(t)) / len(t) for f, t in zip(found, truth)]))
+    return float(np.mean([len(set(f[f >= 0]) & set(t)) / len(t) for f, t in zip(found, truth, strict=True)]))
 
 
 def make_texts(n: int, seed: int = 5) -> tuple[list[str], list[str]]:
@@ -94,25 +97,28 @@ def make_texts(n: int, seed: int = 5) -> tuple[list[str], list[str]]:
     from rag.retrieval.tokenize import tokenize
 
     rng = np.random.default_rng(seed)
-    real = sorted({t for p in (ROOT / "corpus").glob("*.txt") for m in parse_file(p).measures for t in tokenize(m.text)})
+    real = sorted(
+        {t for p in (ROOT / "corpus").glob("*.txt") for m in parse_file(p).measures for t in tokenize(m.text)}
+    )
     cjk = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 3000)])
     invented = {"".join(rng.choice(cjk, size=int(rng.integers(2, 4)))) for _ in range(30_000)}
     vocab = np.array(real + sorted(invented - set(real)))
     rng.shuffle(vocab)
     ranks = np.arange(1, len(vocab) + 1)
-    p = 1.0 / ranks ** 1.05
+    p = 1.0 / ranks**1.05
     p /= p.sum()
     lengths = rng.integers(30, 90, n)
     words = rng.choice(len(vocab), size=int(lengths.sum()), p=p)
     texts, pos = [], 0
     for ln in lengths:
-        texts.append("，".join(vocab[words[pos:pos + ln]]) + "。")
+        texts.append("，".join(vocab[words[pos : pos + ln]]) + "。")
         pos += ln
     qwords = rng.choice(len(vocab), size=(200, 10), p=p)
     return texts, ["".join(vocab[row]) for row in qwords]
 
 
 # --- one measurement (runs in a subprocess) ---------------------------------------------------------
+
 
 def _rss_mb() -> float:
     with open("/proc/self/status") as f:
@@ -203,9 +209,18 @@ def measure_vectors(n: int, backend: str, nq: int, n_lat: int) -> dict:
     gen_s = time.perf_counter() - t
     truth = exact_topk(x, q)
     rss0 = _rss_mb()
-    out: dict = {"n": n, "backend": backend, "dim": DIM, "queries": nq, "latency_queries": n_lat,
-                 "gen_s": round(gen_s, 1), "build_threads": faiss.omp_get_max_threads(), "search_threads": SEARCH_THREADS, "cores": os.cpu_count(),
-                 "loadavg_start": round(os.getloadavg()[0], 2)}
+    out: dict = {
+        "n": n,
+        "backend": backend,
+        "dim": DIM,
+        "queries": nq,
+        "latency_queries": n_lat,
+        "gen_s": round(gen_s, 1),
+        "build_threads": faiss.omp_get_max_threads(),
+        "search_threads": SEARCH_THREADS,
+        "cores": os.cpu_count(),
+        "loadavg_start": round(os.getloadavg()[0], 2),
+    }
     tmp = Path(tempfile.mkdtemp(prefix="scale-"))
 
     def faiss_batch(index):
@@ -235,7 +250,18 @@ def measure_vectors(n: int, backend: str, nq: int, n_lat: int) -> dict:
         def set_ef(v):
             index.hnsw.efSearch = v
 
-        out.update(_sweep("efSearch", [16, 32, 64, 128, 256, 512], set_ef, faiss_batch(index), faiss_single(index), q, truth, n_lat))
+        out.update(
+            _sweep(
+                "efSearch",
+                [16, 32, 64, 128, 256, 512],
+                set_ef,
+                faiss_batch(index),
+                faiss_single(index),
+                q,
+                truth,
+                n_lat,
+            )
+        )
     elif backend == "faiss-ivf":
         nlist = int(2 ** round(math.log2(max(16, 4 * math.sqrt(n)))))  # 10k → 512, 100k → 1024, 1M → 4096
         train_n = min(n, max(40 * nlist, 50_000))
@@ -253,7 +279,11 @@ def measure_vectors(n: int, backend: str, nq: int, n_lat: int) -> dict:
         def set_nprobe(v):
             index.nprobe = v
 
-        out.update(_sweep("nprobe", [4, 8, 16, 32, 64, 128], set_nprobe, faiss_batch(index), faiss_single(index), q, truth, n_lat))
+        out.update(
+            _sweep(
+                "nprobe", [4, 8, 16, 32, 64, 128], set_nprobe, faiss_batch(index), faiss_single(index), q, truth, n_lat
+            )
+        )
     elif backend in ("milvus-ivf", "milvus-hnsw"):
         sys.path.insert(0, str(ROOT))
         from rag.vectorstores.milvus_store import MilvusStore
@@ -273,7 +303,11 @@ def measure_vectors(n: int, backend: str, nq: int, n_lat: int) -> dict:
         flush_s = time.perf_counter() - t - insert_s
         index_wait_s = _milvus_wait_indexed(store)
         out["build_s"] = round(time.perf_counter() - t, 2)
-        out["insert_s"], out["flush_s"], out["index_wait_s"] = round(insert_s, 2), round(flush_s, 2), round(index_wait_s, 2)
+        out["insert_s"], out["flush_s"], out["index_wait_s"] = (
+            round(insert_s, 2),
+            round(flush_s, 2),
+            round(index_wait_s, 2),
+        )
         out["params"] = {"index_type": kind, **params, "engine": "Milvus Lite (in-process, gRPC on loopback)"}
         out["disk_mb"] = round(sum(f.stat().st_size for f in build.rglob("*") if f.is_file()) / 2**20, 1)
 
@@ -333,15 +367,27 @@ def measure_bm25(n: int, n_lat: int) -> dict:
         bm25.search(qt, K)  # top-k from the inverted index, as the retriever asks
         lat.append(time.perf_counter() - t)
     lat_ms = np.array(lat) * 1000
-    return {"n": n, "backend": "bm25", "gen_s": round(gen_s, 1), "tokenize_s": round(n / rate, 1),
-            "tokenize_per_s": round(rate), "build_s": round(build_s, 2),
-            "params": {"k1": bm25.k1, "b": bm25.b, "terms": len(bm25.idf)}, "p50_ms": float(np.percentile(lat_ms, 50)),
-            "p95_ms": float(np.percentile(lat_ms, 95)), "recall_at_10": None, "rss_mb": round(_rss_mb(), 1),
-            "rss_added_mb": round(index_mb, 1), "peak_rss_mb": round(_peak_mb(), 1), "cores": os.cpu_count(),
-            "loadavg_end": round(os.getloadavg()[0], 2)}
+    return {
+        "n": n,
+        "backend": "bm25",
+        "gen_s": round(gen_s, 1),
+        "tokenize_s": round(n / rate, 1),
+        "tokenize_per_s": round(rate),
+        "build_s": round(build_s, 2),
+        "params": {"k1": bm25.k1, "b": bm25.b, "terms": len(bm25.idf)},
+        "p50_ms": float(np.percentile(lat_ms, 50)),
+        "p95_ms": float(np.percentile(lat_ms, 95)),
+        "recall_at_10": None,
+        "rss_mb": round(_rss_mb(), 1),
+        "rss_added_mb": round(index_mb, 1),
+        "peak_rss_mb": round(_peak_mb(), 1),
+        "cores": os.cpu_count(),
+        "loadavg_end": round(os.getloadavg()[0], 2),
+    }
 
 
 # --- driver -----------------------------------------------------------------------------------------
+
 
 def _load(path: Path) -> dict:
     if path.is_file():
@@ -360,8 +406,10 @@ def _fmt(v, spec=".1f") -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| chunks | back-end | parameters | build s | memory MB | p50 ms | p95 ms | recall@10 |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| chunks | back-end | parameters | build s | memory MB | p50 ms | p95 ms | recall@10 |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
         params = dict(r.get("params", {}))
         params.pop("engine", None)
@@ -372,8 +420,10 @@ def table(rows: list[dict]) -> str:
         ptxt = ", ".join(f"{k}={v}" for k, v in {**params, **knob}.items())
         mem = r.get("index_mb") if r.get("index_mb") is not None else r.get("rss_added_mb")
         build = r.get("build_s", 0)
-        lines.append(f"| {r['n']:,} | {r['backend']} | {ptxt} | {build:.1f} | {_fmt(mem, '.0f')} | {r['p50_ms']:.2f} | "
-                     f"{r['p95_ms']:.2f} | {_fmt(r.get('recall_at_10'), '.3f')} |")
+        lines.append(
+            f"| {r['n']:,} | {r['backend']} | {ptxt} | {build:.1f} | {_fmt(mem, '.0f')} | {r['p50_ms']:.2f} | "
+            f"{r['p95_ms']:.2f} | {_fmt(r.get('recall_at_10'), '.3f')} |"
+        )
     return "\n".join(lines)
 
 
@@ -388,7 +438,7 @@ def chart(rows: list[dict], out_dir: Path) -> Path:
     except ImportError:
         return _svg_chart(vec, names, out_dir / "scale.svg")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
-    colors = dict(zip(BACKENDS, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]))
+    colors = dict(zip(BACKENDS, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"], strict=False))
     for b in names:
         rs = sorted((r for r in vec if r["backend"] == b), key=lambda r: r["n"])
         ax1.plot([r["n"] for r in rs], [r["p50_ms"] for r in rs], marker="o", label=b, color=colors.get(b))
@@ -399,16 +449,28 @@ def chart(rows: list[dict], out_dir: Path) -> Path:
             ys = [row["recall_at_10"] for row in top["sweep"]]
             knob = next(k for k in top["sweep"][0] if k not in ("recall_at_10", "p50_ms", "p95_ms"))
             ax2.plot(xs, ys, marker="o", color=colors.get(b), label=f"{b}, {top['n']:,} chunks ({knob})")
-            for row, x, y in zip(top["sweep"], xs, ys):
-                ax2.annotate(str(row[knob]), (x, y), textcoords="offset points", xytext=(4, -9), fontsize=7, color=colors.get(b))
+            for row, x, y in zip(top["sweep"], xs, ys, strict=True):
+                ax2.annotate(
+                    str(row[knob]), (x, y), textcoords="offset points", xytext=(4, -9), fontsize=7, color=colors.get(b)
+                )
     ax1.axhline(20, color="grey", ls="--", lw=0.8)
     ax1.text(min(r["n"] for r in vec), 22, "20 ms", color="grey", fontsize=8)
-    ax1.set(xscale="log", yscale="log", xlabel="chunks", ylabel="query p50, ms (one query at a time)",
-            title=f"Query latency: {rows[0].get('cores', 2)}-core machine, one search thread")
+    ax1.set(
+        xscale="log",
+        yscale="log",
+        xlabel="chunks",
+        ylabel="query p50, ms (one query at a time)",
+        title=f"Query latency: {rows[0].get('cores', 2)}-core machine, one search thread",
+    )
     ax2.axhline(TARGET_RECALL, color="grey", ls="--", lw=0.8)
     ax2.axvline(20, color="grey", ls=":", lw=0.8)
-    ax2.set(xscale="log", xlabel="query p50, ms", ylabel="recall@10 against exact search", ylim=(0.6, 1.005),
-            title="Approximate indexes: recall against latency")
+    ax2.set(
+        xscale="log",
+        xlabel="query p50, ms",
+        ylabel="recall@10 against exact search",
+        ylim=(0.6, 1.005),
+        title="Approximate indexes: recall against latency",
+    )
     for ax in (ax1, ax2):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
@@ -427,17 +489,22 @@ def _svg_chart(rows: list[dict], names: list[str], path: Path) -> Path:
     ly0, ly1 = math.log10(min(ys)) - 0.2, math.log10(max(ys)) + 0.2
 
     def px(n, ms):
-        return (pad + (math.log10(n) - lx0) / (lx1 - lx0) * (w - 2 * pad),
-                h - pad - (math.log10(max(ms, 0.01)) - ly0) / (ly1 - ly0) * (h - 2 * pad))
+        return (
+            pad + (math.log10(n) - lx0) / (lx1 - lx0) * (w - 2 * pad),
+            h - pad - (math.log10(max(ms, 0.01)) - ly0) / (ly1 - ly0) * (h - 2 * pad),
+        )
 
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
-             f'<rect width="{w}" height="{h}" fill="white"/>',
-             f'<text x="{w/2}" y="20" text-anchor="middle">query p50 (ms, log) against chunks (log)</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
+        f'<rect width="{w}" height="{h}" fill="white"/>',
+        f'<text x="{w / 2}" y="20" text-anchor="middle">query p50 (ms, log) against chunks (log)</text>',
+    ]
     for i, b in enumerate(names):
         pts = [px(r["n"], r["p50_ms"]) for r in sorted((r for r in rows if r["backend"] == b), key=lambda r: r["n"])]
         c = colors[i % len(colors)]
-        parts.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{" ".join(f"{x:.0f},{y:.0f}" for x, y in pts)}"/>')
+        points = " ".join(f"{x:.0f},{y:.0f}" for x, y in pts)
+        parts.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{points}"/>')
         parts.append(f'<text x="{w - pad - 90}" y="{40 + 14 * i}" fill="{c}">{b}</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -473,26 +540,45 @@ def main(argv: list[str] | None = None) -> int:
             for b in args.backends.split(","):
                 print(f"== {n:,} chunks, {b}", file=sys.stderr, flush=True)
                 started = time.perf_counter()
-                proc = subprocess.run([sys.executable, __file__, "--worker", "--n", str(n), "--backend", b,
-                                       "--queries", str(args.queries), "--latency-queries", str(args.latency_queries)],
-                                      stdout=subprocess.PIPE, text=True)
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--worker",
+                        "--n",
+                        str(n),
+                        "--backend",
+                        b,
+                        "--queries",
+                        str(args.queries),
+                        "--latency-queries",
+                        str(args.latency_queries),
+                    ],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
                 line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
                 if proc.returncode or line is None:
                     print(f"   failed (exit {proc.returncode})", file=sys.stderr)
                     continue
-                res = json.loads(line[len("RESULT "):])
+                res = json.loads(line[len("RESULT ") :])
                 res["wall_s"] = round(time.perf_counter() - started, 1)
                 data = _load(path)  # another run may have added rows meanwhile
                 data["rows"] = [r for r in data["rows"] if (r["n"], r["backend"]) != (n, b)] + [res]
                 data["machine"] = {"cores": os.cpu_count(), "python": sys.version.split()[0]}
                 _save(path, data)  # after every row: a long run that is cut short keeps what it measured
-                print(f"   {res['p50_ms']:.2f} ms p50, recall@10 {_fmt(res.get('recall_at_10'), '.3f')}, "
-                      f"build {res['build_s']:.1f} s", file=sys.stderr, flush=True)
+                print(
+                    f"   {res['p50_ms']:.2f} ms p50, recall@10 {_fmt(res.get('recall_at_10'), '.3f')}, "
+                    f"build {res['build_s']:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     if not data["rows"]:
         print("no results yet", file=sys.stderr)
         return 1
     print(table(data["rows"]))
-    print(f"\nchart: {chart(data['rows'], args.out).relative_to(ROOT) if args.out.is_relative_to(ROOT) else chart(data['rows'], args.out)}")
+    drawn = chart(data["rows"], args.out)
+    print(f"\nchart: {drawn.relative_to(ROOT) if drawn.is_relative_to(ROOT) else drawn}")
     return 0
 
 

@@ -21,6 +21,7 @@ p50 of about 6 ms (bench/query_encoder.py). Clause views are off (clause_weight 
 they would add three million vectors; see the README. Recall@10 compares the store's dense top 10 with
 exact inner-product search over the same vectors. RSS is the serving process's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,7 @@ MODEL = "synthetic-clustered"
 
 
 # --- the corpus ------------------------------------------------------------------------------------
+
 
 def topic_count(n: int) -> int:
     return max(32, int(2 * math.sqrt(n)))  # a city has more subjects than a district: 10k → 200, 1M → 2000
@@ -92,19 +94,19 @@ class Generator:
         for a in range(parts):
             if left <= 0:
                 break
-            lines.append(f"{CN[a]}、{''.join(self.vocab[words[w:w + 3]])}")
+            lines.append(f"{CN[a]}、{''.join(self.vocab[words[w : w + 3]])}")
             w += 3
             for s in range(sections):
                 if left <= 0:
                     break
-                lines.append(f"({CN[s]}){''.join(self.vocab[words[w:w + 4]])}。具体措施:")
+                lines.append(f"({CN[s]}){''.join(self.vocab[words[w : w + 4]])}。具体措施:")
                 w += 4
                 for i in range(1, items + 1):
                     if left <= 0:
                         break
                     t, sub = int(rng.choice(self.topics, p=self.topic_p)), int(rng.integers(0, 8))
                     k = int(rng.integers(8, 30))
-                    body = "，".join([self.clauses[t % len(self.clauses)], *self.vocab[words[w:w + k]]])
+                    body = "，".join([self.clauses[t % len(self.clauses)], *self.vocab[words[w : w + k]]])
                     w = (w + k) % (len(words) - 40)
                     units = "、".join(rng.choice(self.units, size=int(rng.integers(1, 4)), replace=False))
                     lines.append(f"{i}.{body}。(责任单位:{units})")
@@ -137,11 +139,12 @@ def vectors_for(keys: list[str], topics: dict[str, tuple[int, int]], n_topics: i
     sub_dirs = _unit(rng.standard_normal((n_topics, 8, DIM), dtype=np.float32))
     out = np.empty((len(keys), DIM), dtype=np.float32)
     for lo in range(0, len(keys), 100_000):
-        chunk = keys[lo:lo + 100_000]
+        chunk = keys[lo : lo + 100_000]
         ts = np.array([topics[k] for k in chunk])
         noise = _unit(rng.standard_normal((len(chunk), DIM), dtype=np.float32))
-        out[lo:lo + len(chunk)] = _unit(0.6 * common + 0.55 * topic_dirs[ts[:, 0]] + 0.4 * sub_dirs[ts[:, 0], ts[:, 1]]
-                                        + 1.0 * noise)
+        out[lo : lo + len(chunk)] = _unit(
+            0.6 * common + 0.55 * topic_dirs[ts[:, 0]] + 0.4 * sub_dirs[ts[:, 0], ts[:, 1]] + 1.0 * noise
+        )
     return out
 
 
@@ -163,16 +166,25 @@ class SyntheticEmbedder:
         return q if q is not None else self._random(text)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self.by_text[t] if t in self.by_text else self._random(t) for t in texts]) if texts else \
-            np.zeros((0, DIM), np.float32)
+        return (
+            np.stack([self.by_text[t] if t in self.by_text else self._random(t) for t in texts])
+            if texts
+            else np.zeros((0, DIM), np.float32)
+        )
 
 
 def _settings(work: Path, store: str, uri: str):
     from rag.settings import Settings
 
     vs = {"backend": store, "milvus_uri": uri} if store == "milvus" else {"backend": "faiss"}
-    return Settings(corpus_dir=work / "corpus", index_dir=work / "index", data_dir=work / "data",
-                    vector_store=vs, retrieval={"clause_weight": 0.0}, llm={"backend": "none"})
+    return Settings(
+        corpus_dir=work / "corpus",
+        index_dir=work / "index",
+        data_dir=work / "data",
+        vector_store=vs,
+        retrieval={"clause_weight": 0.0},
+        llm={"backend": "none"},
+    )
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -184,6 +196,7 @@ def _rss_mb(field: str = "VmRSS") -> float:
 
 
 # --- the two phases (each in its own process) ------------------------------------------------------
+
 
 def _build(n: int, work: Path, store: str, uri: str) -> dict:
     from rag.corpus.collection import Corpus
@@ -218,8 +231,14 @@ def _build(n: int, work: Path, store: str, uri: str) -> dict:
     (work / "questions.json").write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     if hasattr(index.store, "close"):
         index.store.close()
-    return {"measures": len(keys), "documents": len(corpus.documents), "gen_s": round(gen_s, 1),
-            "parse_s": round(parse_s, 1), "index_s": round(index_s, 1), "index": index.manifest["store"]}
+    return {
+        "measures": len(keys),
+        "documents": len(corpus.documents),
+        "gen_s": round(gen_s, 1),
+        "parse_s": round(parse_s, 1),
+        "index_s": round(index_s, 1),
+        "index": index.manifest["store"],
+    }
 
 
 def _serve(work: Path, store: str, uri: str) -> dict:
@@ -240,7 +259,9 @@ def _serve(work: Path, store: str, uri: str) -> dict:
     t = time.perf_counter()
     retriever = HybridRetriever(corpus, embedder, index, cfg.retrieval, cfg.embedding.max_query_chars)
     retriever_s = time.perf_counter() - t
-    for text, q in zip(questions, qvecs):  # the retriever embeds the planned text: give it the question's vector
+    for text, q in zip(
+        questions, qvecs, strict=True
+    ):  # the retriever embeds the planned text: give it the question's vector
         embedder.queries[retriever.plan(text).text[: cfg.embedding.max_query_chars]] = q
     for text in questions[:10]:
         retriever.retrieve(text, 8)
@@ -253,17 +274,23 @@ def _serve(work: Path, store: str, uri: str) -> dict:
     rss = _rss_mb()
     exact = faiss.IndexFlatIP(DIM)
     for lo in range(0, len(index.vectors), 200_000):
-        exact.add(np.ascontiguousarray(index.vectors[lo:lo + 200_000], dtype=np.float32))
+        exact.add(np.ascontiguousarray(index.vectors[lo : lo + 200_000], dtype=np.float32))
     truth = exact.search(qvecs, 10)[1]
     pos = {k: i for i, k in enumerate(index.keys)}
     found = [[pos[k] for k, _ in index.store.search(q, 10)] for q in qvecs]
-    recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+    recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)]))
     if hasattr(index.store, "close"):
         index.store.close()
-    return {"load_s": round(load_s, 1), "retriever_s": round(retriever_s, 1), "rss_mb": round(rss),
-            "peak_rss_mb": round(_rss_mb("VmHWM")), "search_p50_ms": round(float(np.percentile(lat_ms, 50)), 2),
-            "search_p95_ms": round(float(np.percentile(lat_ms, 95)), 2), "dense_recall_at_10": round(recall, 4),
-            "queries": len(questions)}
+    return {
+        "load_s": round(load_s, 1),
+        "retriever_s": round(retriever_s, 1),
+        "rss_mb": round(rss),
+        "peak_rss_mb": round(_rss_mb("VmHWM")),
+        "search_p50_ms": round(float(np.percentile(lat_ms, 50)), 2),
+        "search_p95_ms": round(float(np.percentile(lat_ms, 95)), 2),
+        "dense_recall_at_10": round(recall, 4),
+        "queries": len(questions),
+    }
 
 
 def _child(phase: str, args: list[str]) -> dict:
@@ -289,24 +316,37 @@ def run(n: int, store: str) -> dict:
             served = _child("serve", ["0", str(work), store, ""])
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    row = {"measures": built["measures"], "store": store, "index": built["index"],
-           "build_s": round(built["index_s"] + served["load_s"] + served["retriever_s"], 1),
-           "rss_mb": served["rss_mb"], "search_p50_ms": served["search_p50_ms"],
-           "search_p95_ms": served["search_p95_ms"], "dense_recall_at_10": served["dense_recall_at_10"]}
+    row = {
+        "measures": built["measures"],
+        "store": store,
+        "index": built["index"],
+        "build_s": round(built["index_s"] + served["load_s"] + served["retriever_s"], 1),
+        "rss_mb": served["rss_mb"],
+        "search_p50_ms": served["search_p50_ms"],
+        "search_p95_ms": served["search_p95_ms"],
+        "dense_recall_at_10": served["dense_recall_at_10"],
+    }
     row["detail"] = {**built, **served, "total_s": round(time.perf_counter() - started, 1), "cores": os.cpu_count()}
     return row
 
 
 # --- results -------------------------------------------------------------------------------------
 
+
 def _load(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
 def table(rows: list[dict]) -> str:
-    head = "| measures | store | index | build s | RSS MB | search p50 ms | p95 ms | dense recall@10 |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
-    body = [f"| {r['measures']:,} | {r['store']} | {r['index']} | {r['build_s']} | {r['rss_mb']:,} | {r['search_p50_ms']} | "
-            f"{r['search_p95_ms']} | {r['dense_recall_at_10']} |" for r in sorted(rows, key=lambda r: (r["store"], r["measures"]))]
+    head = (
+        "| measures | store | index | build s | RSS MB | search p50 ms | p95 ms | dense recall@10 |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    )
+    body = [
+        f"| {r['measures']:,} | {r['store']} | {r['index']} | {r['build_s']} | {r['rss_mb']:,} | "
+        f"{r['search_p50_ms']} | {r['search_p95_ms']} | {r['dense_recall_at_10']} |"
+        for r in sorted(rows, key=lambda r: (r["store"], r["measures"]))
+    ]
     return "\n".join([head, *body])
 
 
@@ -343,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--measures", type=int, default=10_000)
     ap.add_argument("--store", choices=["faiss", "milvus"], default="faiss")
     ap.add_argument("--json", type=Path, help="also write this run's figures here")
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results directory (default: bench/results)")
     ap.add_argument("--report", action="store_true", help="table and chart from bench/results/scale_e2e.json")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
@@ -355,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         result = _build(n, work, store, uri) if args.phase == "build" else _serve(work, store, uri)
         print(json.dumps(result))
         return 0
-    results = RESULTS / "scale_e2e.json"
+    results = args.out / "scale_e2e.json"
     rows = _load(results)
     if not args.report:
         row = run(args.measures, args.store)
@@ -364,12 +405,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(row, indent=1), encoding="utf-8")
         rows = [r for r in rows if (r["measures"], r["store"]) != (row["measures"], row["store"])] + [row]
-        RESULTS.mkdir(parents=True, exist_ok=True)
+        args.out.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(table(rows))
-    drawn = chart(rows, RESULTS / "scale_e2e.png")
+    drawn = chart(rows, args.out / "scale_e2e.png")
     if drawn:
-        print(f"chart: {drawn.relative_to(ROOT)}")
+        print(f"chart: {drawn.relative_to(ROOT) if drawn.is_relative_to(ROOT) else drawn}")
     return 0
 
 

@@ -1,26 +1,33 @@
 """Search latency on this machine: every question of a QA file through the in-process retriever (the
-same code path as POST /api/search), after a warm-up. Prints p50/p95/max in milliseconds."""
+same code path as POST /api/search), after a warm-up. Prints p50/p95/max in milliseconds.
+
+    python bench/search_latency.py [eval/qa.jsonl] [--rounds 3] [--http http://127.0.0.1:8000]
+"""
+
 from __future__ import annotations
 
 import argparse
 import statistics
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("file", nargs="?", default="eval/qa.jsonl")
+def main(argv: list[str] | None = None, services=None) -> dict[str, dict[str, float]]:
+    """Prints the figures and returns them by label; `services` defaults to the configured ones."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", nargs="?", default=str(ROOT / "eval" / "qa.jsonl"))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--top-k", type=int, default=5)
     ap.add_argument("--http", help="also time POST {URL}/api/search on a running server, e.g. http://127.0.0.1:8000")
-    args = ap.parse_args()
-
-    from rag.services import get_services
+    args = ap.parse_args(argv)
 
     from rag.evaluation.dataset import load_dataset
+    from rag.services import get_services
 
     questions = [q.question for q in load_dataset(args.file).questions]
-    retriever = get_services().retriever
+    retriever = (services or get_services()).retriever
     for q in questions[:10]:
         retriever.retrieve(q, args.top_k)  # warm-up: jieba, pinyin tables, first native calls
     times = []
@@ -29,7 +36,7 @@ def main() -> None:
             t = time.perf_counter()
             retriever.retrieve(q, args.top_k)
             times.append((time.perf_counter() - t) * 1000)
-    report("in-process retrieve()", times)
+    figures = {"in-process retrieve()": report("in-process retrieve()", times)}
     if args.http:
         import httpx
 
@@ -42,13 +49,23 @@ def main() -> None:
                     t = time.perf_counter()
                     client.post("/api/search", json={"query": q, "top_k": args.top_k}).raise_for_status()
                     times.append((time.perf_counter() - t) * 1000)
-        report("HTTP POST /api/search", times)
+        figures["HTTP POST /api/search"] = report("HTTP POST /api/search", times)
+    return figures
 
 
-def report(label: str, times: list[float]) -> None:
+def report(label: str, times: list[float]) -> dict[str, float]:
     times.sort()
-    p = lambda q: times[min(len(times) - 1, int(q * len(times)))]
-    print(f"{label}: n={len(times)} p50={statistics.median(times):.1f} ms p95={p(0.95):.1f} ms max={times[-1]:.1f} ms")
+    figures = {
+        "n": len(times),
+        "p50_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
+        "max_ms": times[-1],
+    }
+    print(
+        f"{label}: n={len(times)} p50={figures['p50_ms']:.1f} ms p95={figures['p95_ms']:.1f} ms "
+        f"max={figures['max_ms']:.1f} ms"
+    )
+    return figures
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "eval" / "standard-pairs.jsonl"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, services=None) -> float:
+    """Prints the tables and returns the threshold chosen on dev; `services` defaults to the configured ones."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", nargs="?", default=str(PAIRS))
     ap.add_argument("--thresholds", type=float, nargs="*")
@@ -34,12 +35,12 @@ def main() -> None:
     ap.add_argument(
         "--as-asked", action="store_true", help="compare the questions as asked (no folding of outer punctuation)"
     )
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     from rag.language.script import to_simplified
     from rag.services import get_services
     from rag.standard.matcher import question_text
 
-    svc = get_services()
+    svc = services or get_services()
     embed = svc.embedder.embed_query
     rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
     cache: dict[str, np.ndarray] = {}
@@ -78,6 +79,7 @@ def main() -> None:
     if args.latency:
         print("\nlatency (the embedding cache is on, as served; each asked question once):")
         latency(svc, rows)
+    return float(chosen)
 
 
 def latency(svc, rows: list[dict]) -> None:
@@ -117,6 +119,7 @@ def latency(svc, rows: list[dict]) -> None:
                 if v
             )
         )
+
 
 if __name__ == "__main__":
     main()

@@ -29,6 +29,7 @@ from rag.answer.task_request import TaskRequest
 from rag.answer.task_request import feature_names as task_feature_names
 from rag.classifiers import BoostedTrees, Classifier, LogisticModel
 from rag.evaluation.dataset import Question, load_dataset
+from rag.provenance import record_fit
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
 from rag.retrieval.remit import DEFAULT_MODEL as REMIT_MODEL
@@ -304,6 +305,8 @@ def calibrate(
     except BaseException:
         retriever.remit = kept_remit
         raise
+    for fitted in (scope, banked):  # its features read this model's scores (checked at load, rag/answer/scope.py)
+        fitted.report["embedding_model"] = retriever.embedder.name
     # written only once every fit has succeeded, so the files never mix two fits
     remit.model.save(remit_out or REMIT_MODEL)
     scope_out = scope_out or SCOPE_MODEL
@@ -315,7 +318,11 @@ def calibrate(
     scope.model.save(scope_out)
     banked.model.save(scope_out.with_name(DEFAULT_BANK_MODEL.name))
     # a model written elsewhere (a trial) takes its bank along; the packaged model, the packaged bank
-    bank.save(bank_out or (scope_out.with_name(DEFAULT_BANK.name) if scope_out != SCOPE_MODEL else DEFAULT_BANK))
+    bank_path = bank_out or (scope_out.with_name(DEFAULT_BANK.name) if scope_out != SCOPE_MODEL else DEFAULT_BANK)
+    bank.save(bank_path)
+    written = [remit_out or REMIT_MODEL, scope_out, scope_out.with_name(DEFAULT_BANK_MODEL.name), bank_path]
+    written += [task_path] if serving_task.model is not None else []
+    record_fit(services, scope_out.parent, written, paths, bank_only or [], max_false_refusal)  # rag/provenance
     return {
         "remit": remit.report,
         "task_request": task.report if task else {"fitted": False, "reused": serving_task.model is not None},

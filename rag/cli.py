@@ -382,16 +382,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="write to this file instead of stdout")
     b.set_defaults(func=cmd_feedback_export)
 
+    from rag.provenance.cli import add_parser as add_data_parser
     from rag.questionlog.cli import add_parser as add_log_parser
     from rag.standard.cli import add_parser as add_answers_parser
 
     add_log_parser(sub)
     add_answers_parser(sub)
+    add_data_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, for what records it
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )

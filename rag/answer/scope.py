@@ -39,11 +39,12 @@ from rag.corpus.collection import Corpus
 from rag.language.dialect import cantonese_positions
 from rag.language.dictionary import Lexicon
 from rag.language.weights import general_idf
+from rag.provenance import fits
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import SearchResult
 from rag.retrieval.query import QueryPlan
 from rag.retrieval.question_bank import QuestionBank
-from rag.retrieval.tokenize import pinyin_tokens
+from rag.retrieval.tokenize import Segmenter, pinyin_tokens
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "scope_model.json"
@@ -98,8 +99,11 @@ class ScopeJudge:
         bank: QuestionBank | None = None,
         bank_model: Classifier | None = None,
         task: TaskRequest | None = None,
+        segmenter: Segmenter | None = None,
     ):
         documents = corpus.documents
+        # the question's words as its index splits them (the retriever's jieba dictionary, with the units)
+        self.segmenter = segmenter or Segmenter.for_units(corpus.units)
         self.lexicon = lexicon or Lexicon()
         self.text = "\n".join(
             [*(m.text for m in corpus.measures), *(d.header.cover_letter + "\n" + d.header.title for d in documents)]
@@ -126,19 +130,23 @@ class ScopeJudge:
         lexicon: Lexicon | None = None,
         bank: QuestionBank | None = None,
         task: TaskRequest | None = None,
+        segmenter: Segmenter | None = None,
+        embedding_model: str | None = None,
     ) -> ScopeJudge:
         """The corpus-evidence model from `path`; with it, where its file is there (scope_model_bank.json
         beside `path`), the model fitted with the bank of labelled questions, used when every loaded notice
-        has labelled questions in `bank` (the retriever's, rag/retrieval/question_bank.py)."""
+        has labelled questions in `bank` (the retriever's, rag/retrieval/question_bank.py). With
+        `embedding_model`, a model the learned-data manifest says was fitted on another embedding model's
+        scores (or was changed since) is not used (rag/provenance)."""
         path = path or DEFAULT_MODEL
-        model = _model(path, FEATURES)
+        model = _model(path, FEATURES, embedding_model)
         if model is None:
-            log.warning("no scope model at %s: every question is answered (run `rag calibrate`)", path)
-        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES)
+            log.warning("no usable scope model at %s: every question is answered (run `rag calibrate`)", path)
+        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES, embedding_model)
         if bank is not None and not bank.covers({d.id for d in corpus.documents}):
             log.info("no labelled questions for some loaded notice: scope decided on corpus evidence alone")
             bank = None
-        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model, task)
+        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model, task, segmenter)
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
@@ -158,14 +166,12 @@ class ScopeJudge:
         return bool(pairs) and all(p in self.pinyin_vocab for p in pairs)
 
     def _words(self, text: str) -> _Words:
-        import jieba.posseg
-
         words, weights, known, places = [], [], [], []
         dialect, start = cantonese_positions(text), 0
-        for token in jieba.posseg.lcut(text):
-            span = range(start, start + len(token.word))
+        for word, flag in self.segmenter.tagged(text):
+            span = range(start, start + len(word))
             start = span.stop
-            w = token.word.strip()
+            w = word.strip()
             if not _CJK.search(w):
                 continue
             hit = self._known(w)
@@ -173,7 +179,7 @@ class ScopeJudge:
             # Cantonese grammar says nothing of the topic, however rare it is in Mandarin (rag/language/dialect.py)
             weights.append(0.0 if all(i in dialect for i in span) else general_idf(w))
             known.append(hit)
-            if self._foreign_place(w, token.flag):
+            if self._foreign_place(w, flag):
                 places.append(w)
         return _Words(words, weights, known, places)
 
@@ -268,8 +274,14 @@ class ScopeJudge:
         return ScopeVerdict(False, p, reason, missing, related)
 
 
-def _model(path: Path, features: list[str]) -> Classifier | None:
-    model = load_classifier(path) if path.is_file() else None
-    if model is not None and model.features != features:
+def _model(path: Path, features: list[str], embedding_model: str | None = None) -> Classifier | None:
+    if not path.is_file() or (embedding_model is not None and not fits(path, embedding_model)):
+        return None
+    model = load_classifier(path)
+    fitted_on = model.info.get("embedding_model")
+    if embedding_model is not None and fitted_on not in (None, embedding_model):  # a file without a manifest
+        log.warning("scope model %s was fitted on %s scores, not %s: not used", path, fitted_on, embedding_model)
+        return None
+    if model.features != features:
         raise ValueError(f"{path} was fitted on features {model.features}, this code computes {features}")
     return model

@@ -20,6 +20,7 @@ from rag.answer.model import Answer, Citation
 from rag.answer.notices import validity_warnings
 from rag.answer.prompt import build_messages
 from rag.answer.rewrite import QueryRewriter
+from rag.answer.scope import DEFAULT_MODEL as SCOPE_MODEL
 from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
 from rag.answer.standard_reply import standard_reply
@@ -31,6 +32,7 @@ from rag.corpus.deadlines import find_deadlines
 from rag.corpus.model import Measure
 from rag.language.script import to_simplified
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.provenance import advise_on_settings
 from rag.questionlog.store import LogEntry, QuestionLog
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
@@ -74,9 +76,14 @@ class Answerer:
             retriever.lexicon,
             bank=retriever.bank,
             task=TaskRequest.load(
-                retriever.embedder.dim, cfg.scope_model and cfg.scope_model.with_name(TASK_MODEL.name)
+                retriever.embedder.dim,
+                cfg.scope_model and cfg.scope_model.with_name(TASK_MODEL.name),
+                retriever.embedder.name,
             ),
+            segmenter=retriever.segmenter,
+            embedding_model=retriever.embedder.name,
         )
+        advise_on_settings((cfg.scope_model or SCOPE_MODEL).parent, settings)
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)
         self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None

@@ -19,6 +19,7 @@ import numpy as np
 
 from rag.classifiers.base import Classifier
 from rag.classifiers.logistic import LogisticModel
+from rag.provenance import fits
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "task_model.json"
@@ -33,10 +34,14 @@ class TaskRequest:
         self.model = model
 
     @classmethod
-    def load(cls, dim: int, path: Path | None = None) -> TaskRequest:
+    def load(cls, dim: int, path: Path | None = None, embedding_model: str | None = None) -> TaskRequest:
+        """The model at `path`; with `embedding_model`, only where the learned-data manifest says it was
+        fitted on that model's vectors (rag/provenance), else on `dim`-sized ones."""
         path = path or DEFAULT_MODEL
         if not path.is_file():
             log.warning("no task-request model at %s: the scope model reads every input as a question", path)
+            return cls(None)
+        if embedding_model is not None and not fits(path, embedding_model, dim):
             return cls(None)
         model = LogisticModel.load(path)
         if len(model.features) != dim:  # fitted on another embedding model's vectors

@@ -36,7 +36,7 @@ from rag.retrieval.keyword import KeywordIndex, tokenized
 from rag.retrieval.query import QueryPlan, QueryPlanner
 from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
-from rag.retrieval.tokenize import pinyin_tokens, prepare, tokenize
+from rag.retrieval.tokenize import Segmenter, pinyin_tokens
 from rag.settings import RetrievalSettings
 
 EVIDENCE_DEPTH = 20  # ranks of each list the evidence keeps
@@ -105,12 +105,13 @@ class HybridRetriever:
         for i, m in enumerate(self.measures):
             for u in m.units:
                 self._by_unit.setdefault(u, []).append(i)
-        prepare([u.name for u in corpus.units] + [a for u in corpus.units for a in u.aliases])
+        # jieba with this corpus's unit names kept whole, in a dictionary of this index's own
+        self.segmenter = Segmenter.for_units(corpus.units)
         docs, texts = [m.doc for m in self.measures], [chunk_text(m) for m in self.measures]
         self._doc_names = sorted(set(docs))
         self._doc_of_row = np.searchsorted(self._doc_names, docs) if docs else np.zeros(0, dtype=np.int64)
         self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
-        self.bm25 = KeywordIndex(tokenized(texts, tokenize, cfg.index_workers), docs)
+        self.bm25 = KeywordIndex(tokenized(texts, self.segmenter.tokenize, cfg.index_workers), docs)
         self.pinyin = KeywordIndex(tokenized(texts, pinyin_tokens, cfg.index_workers), docs)
         del texts
         cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
@@ -135,7 +136,7 @@ class HybridRetriever:
         found = [(self._pos[key], score) for key, score in self.index.store.search(q, k, doc) if key in self._pos]
         d_rows = np.array([r for r, _ in found], dtype=np.int64)
         d_scores = np.array([s for _, s in found], dtype=np.float64)
-        b_rows, b_scores = self.bm25.search(tokenize(plan.text + " " + plan.expansion), k, doc)
+        b_rows, b_scores = self.bm25.search(self.segmenter.tokenize(plan.text + " " + plan.expansion), k, doc)
         p_rows, p_scores = self.pinyin.search(pinyin_tokens(plan.text), k, doc)
         routed = [self._pos[m.key] for m in plan.referenced if m.key in self._pos]
         if plan.unit_intent:  # the units' whole remit is the answer: all of it ranks (bounded like a list)

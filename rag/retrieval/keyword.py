@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 import bm25s
@@ -22,17 +23,33 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logge
 PARALLEL_FROM = 20_000  # texts; below this a process pool costs more than it saves
 
 
+_fork_lock = threading.Lock()
+_forked_fn: Callable[[str], list[str]] | None = None  # what the forked pool's children apply (inherited)
+
+
+def _apply_forked(text: str) -> list[str]:
+    assert _forked_fn is not None
+    return _forked_fn(text)
+
+
 def tokenized(texts: list[str], fn: Callable[[str], list[str]], workers: int = 1) -> Iterator[list[str]]:
     """`fn` over the texts, in order; in `workers` forked processes for a large corpus (jieba and pypinyin
     together take about 2.4 ms a measure on one core; with 2 processes the retriever over a million measures
-    was ready in 28 min, bench/scale_e2e.py). Forked, so the children share the parent's jieba dictionary
-    with the corpus's unit names in it."""
+    was ready in 28 min, bench/scale_e2e.py). Forked, so the children inherit `fn` with its index's jieba
+    dictionary rather than receive it pickled (a Segmenter holds a lock and a dictionary of some 600,000 entries)."""
     if workers <= 1 or len(texts) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return map(fn, texts)
 
     def run() -> Iterator[list[str]]:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(fn, texts, chunksize=500)
+        global _forked_fn
+        with _fork_lock:  # the children are forked here, each with `fn` in hand
+            _forked_fn = fn
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers)
+            finally:
+                _forked_fn = None
+        with pool:
+            yield from pool.imap(_apply_forked, texts, chunksize=500)
 
     return run()
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.provenance import fits
+
 log = logging.getLogger(__name__)
 DEFAULT_BANK = Path(__file__).resolve().parent.parent / "data" / "scope_questions.npz"
 NEIGHBOURS = 3  # the scope features average the k best similarities; fixed when the model is fitted
@@ -135,7 +137,7 @@ class QuestionBank:
         """The bank at `path` (default: the packaged one) as the loaded notices may use it, or None when it is
         missing or its vectors come from another embedding model."""
         path = path or DEFAULT_BANK
-        if not path.is_file():
+        if not path.is_file() or not fits(path, embedding_model):  # rag/data/manifest.json (rag/provenance)
             return None
         try:
             bank = cls.load(path)

@@ -17,6 +17,7 @@ import numpy as np
 from rag.classifiers.base import Classifier
 from rag.classifiers.logistic import LogisticModel
 from rag.embeddings.base import Embedder
+from rag.provenance import fits
 from rag.retrieval.query import QueryPlan
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ class RemitIntent:
             log.warning(
                 "no remit model at %s: questions naming a unit are searched by topic (run `rag calibrate`)", path
             )
+            return cls(embedder, None)
+        if not fits(path, embedder.name, embedder.dim):  # rag/data/manifest.json: another model's, or changed
             return cls(embedder, None)
         model = LogisticModel.load(path)
         if len(model.features) != embedder.dim + 1:  # fitted on another embedding model's vectors

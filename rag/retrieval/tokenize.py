@@ -1,18 +1,25 @@
 """Tokens for BM25: jieba words for Chinese (search mode, so compounds also yield their parts) plus
 lower-cased Latin words and numbers. The corpus's own unit names and key terms are added to jieba's
-dictionary so they are kept whole as well as split."""
+dictionary so they are kept whole as well as split.
+
+Each index gets a jieba dictionary of its own (Segmenter), a copy of the general one plus its corpus's unit
+names: jieba's process-wide dictionary only ever gains words, so after a re-index that drops a notice the
+serving process (which had loaded it) and a fresh worker (which never had) would split questions
+differently, and BM25 and the scope features with them."""
 
 from __future__ import annotations
 
 import logging
 import re
 import threading
+from collections.abc import Iterable
+from typing import Any
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
 _lock = threading.Lock()
-_ready = False
+_general: jieba.Tokenizer | None = None  # jieba's own dictionary, loaded once and never added to
 _STOP = set(
     (
         "的 了 和 与 及 等 在 是 有 对 将 为 把 被 就 都 而 或 也 又 并 从 以 向 中 上 下 "
@@ -24,30 +31,77 @@ _STOP = set(
 _LATIN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
-def prepare(extra_words: list[str]) -> None:
-    global _ready
+def _general_dictionary() -> jieba.Tokenizer:
+    global _general
     with _lock:
-        for w in extra_words:
+        if _general is None:
+            general = jieba.Tokenizer()
+            general.initialize()
+            _general = general
+        return _general
+
+
+def _tagger(words: jieba.Tokenizer):
+    """jieba's part-of-speech tagger over a given dictionary. Made around jieba's tag table, read once at
+    import of jieba.posseg, because POSTokenizer's own constructor reads it from disk again (about a second);
+    shared read only, since no word is ever added with a tag."""
+    import jieba.posseg
+
+    tagger = object.__new__(jieba.posseg.POSTokenizer)
+    tagger.tokenizer, tagger.word_tag_tab = words, jieba.posseg.dt.word_tag_tab
+    return tagger
+
+
+class Segmenter:
+    """jieba over the general dictionary plus `extra_words` (a corpus's unit names and aliases), in a
+    dictionary of its own: what one index adds is never seen by another."""
+
+    def __init__(self, extra_words: Iterable[str] = ()):
+        general = _general_dictionary()
+        self.words = jieba.Tokenizer()
+        # a copy of the loaded dictionary, not a second load of jieba's file (a copy takes a tenth of the time)
+        self.words.FREQ, self.words.total, self.words.initialized = dict(general.FREQ), general.total, True
+        for w in dict.fromkeys(extra_words):
             if len(w) >= 2:
-                jieba.add_word(w, freq=2000)
-        jieba.initialize()
-        _ready = True
+                self.words.add_word(w, freq=2000)
+        self._tagger: Any = None  # jieba.posseg's tagger over `words`, made on first use
+
+    @classmethod
+    def for_units(cls, units: Iterable) -> Segmenter:
+        """Over a corpus's units (rag.corpus.units): their names and aliases kept whole."""
+        units = list(units)
+        return cls([u.name for u in units] + [a for u in units for a in u.aliases])
+
+    def tokenize(self, text: str) -> list[str]:
+        """The BM25 tokens of a text."""
+        out = []
+        for tok in self.words.cut_for_search(text.lower()):
+            tok = tok.strip()
+            if not tok or tok in _STOP:
+                continue
+            if re.fullmatch(r"[a-z0-9.%]+", tok):
+                out.extend(_LATIN.findall(tok))
+            elif re.search(r"[\u4e00-\u9fff]", tok):
+                out.append(tok)
+        return out
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) in order, as jieba.posseg.lcut gives them, over this dictionary."""
+        if self._tagger is None:
+            self._tagger = _tagger(self.words)
+        return [(p.word, p.flag) for p in self._tagger.lcut(text)]
+
+
+_plain: Segmenter | None = None
 
 
 def tokenize(text: str) -> list[str]:
-    if not _ready:
-        prepare([])
-    text = text.lower()
-    out = []
-    for tok in jieba.cut_for_search(text):
-        tok = tok.strip()
-        if not tok or tok in _STOP:
-            continue
-        if re.fullmatch(r"[a-z0-9.%]+", tok):
-            out.extend(_LATIN.findall(tok))
-        elif re.search(r"[\u4e00-\u9fff]", tok):
-            out.append(tok)
-    return out
+    """BM25 tokens over jieba's general dictionary alone (the benchmarks' generated corpora); an index
+    tokenizes with its own Segmenter."""
+    global _plain
+    if _plain is None:
+        _plain = Segmenter()
+    return _plain.tokenize(text)
 
 
 def latin_share(text: str) -> float:

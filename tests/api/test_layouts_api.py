@@ -11,6 +11,7 @@ from rag.api.app import create_app
 from rag.services import Services
 from tests.conftest import ROOT, make_settings
 
+pytestmark = pytest.mark.model  # `svc`: services of their own on the real model
 LAYOUTS = ROOT / "tests" / "fixtures" / "notices" / "layouts"
 
 

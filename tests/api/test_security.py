@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import io
+import ipaddress
 import os
 
 import pytest
@@ -15,11 +16,21 @@ HOSTILE = ["../../../../etc/passwd", "/etc/passwd", "..%2F..%2Fetc%2Fpasswd", "C
            "corpus/jiading-2021-7.txt", "file:///etc/passwd", "%00/etc/passwd"]
 
 
-def test_server_binds_to_loopback_by_default(monkeypatch):
+def test_a_fresh_install_listens_on_loopback_and_has_no_admin_endpoints(monkeypatch):
+    from fastapi import HTTPException
+    from fastapi.security import HTTPAuthorizationCredentials
+
+    from rag.api.admin import require_admin
+    from rag.services import Services
+
     for name in [k for k in os.environ if k.startswith("RAG_SERVER")]:
         monkeypatch.delenv(name)
-    assert Settings().server.host == "127.0.0.1"
-    assert Settings().server.admin_token == ""
+    cfg = Settings()
+    assert ipaddress.ip_address(cfg.server.host).is_loopback
+    for token in ("", "guess"):  # no token configured: nothing a client sends opens them
+        with pytest.raises(HTTPException) as refused:
+            require_admin(Services(cfg), HTTPAuthorizationCredentials(scheme="Bearer", credentials=token))
+        assert refused.value.status_code == 403 and "disabled" in refused.value.detail
 
 
 def test_rag_serve_passes_the_loopback_default_to_uvicorn(monkeypatch, services):

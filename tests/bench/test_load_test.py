@@ -1,14 +1,11 @@
 """The load test's own safety and arithmetic: loopback only, bounded, percentiles right."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-spec = importlib.util.spec_from_file_location("load_test", Path(__file__).resolve().parents[2] / "bench" / "load_test.py")
-load_test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(load_test)
+from tests.bench.scripts import bench
+
+load_test = bench("load_test")
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost:8000/", "http://[::1]:9000", "http://127.3.4.5"])

@@ -2,14 +2,11 @@
 measure, and vectors clustered by topic."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 
-spec = importlib.util.spec_from_file_location("scale_e2e", Path(__file__).resolve().parents[2] / "bench" / "scale_e2e.py")
-scale_e2e = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(scale_e2e)
+from tests.bench.scripts import bench
+
+scale_e2e = bench("scale_e2e")
 
 
 def test_generated_notices_parse_back_as_written(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from rag.corpus.collection import Corpus
 from rag.corpus.unit_data import check_unit_data, draft_unit_data
 from tests.conftest import CORPUS
@@ -19,6 +21,7 @@ def test_aliases_and_english_names_come_from_the_data(corpus):
     assert corpus.units.find("工商局")[0].name == "区市场监管局"
 
 
+@pytest.mark.slow  # reads the whole of CC-CEDICT: half a minute and more on two cores
 def test_draft_derives_short_names(tmp_path):
     shutil.copy(CORPUS / "jiading-2021-7.txt", tmp_path)
     path = draft_unit_data(tmp_path, "jiading-2021-7")

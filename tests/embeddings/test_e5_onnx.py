@@ -48,6 +48,7 @@ def corpus_lines() -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+@pytest.mark.model
 def test_token_counts_equal_the_native_engine(encoder, native, questions, corpus_lines):
     for prefix, is_query, texts in (("query: ", True, questions + EDGE_CASES), ("passage: ", False, corpus_lines)):
         for text in texts:
@@ -55,6 +56,7 @@ def test_token_counts_equal_the_native_engine(encoder, native, questions, corpus
             assert ours == native.token_count(text, is_query), text
 
 
+@pytest.mark.model
 def test_query_vectors_match_the_native_engine(encoder, native, questions):
     texts = questions[::3] + EDGE_CASES
     ours = encoder.encode(texts)
@@ -66,18 +68,21 @@ def test_query_vectors_match_the_native_engine(encoder, native, questions):
     assert cosine.mean() > 0.995
 
 
+@pytest.mark.model
 def test_long_text_is_read_in_windows_like_the_native_engine(encoder, native):
     text = "企业开办需要多长时间，要准备哪些材料？" * 60
     assert native.token_count(text, True) > 512  # two windows
     assert float(encoder.encode_one(text) @ native.query(text)) > 0.99
 
 
+@pytest.mark.model
 def test_passages_match_too(encoder, native, corpus_lines):
     lines = corpus_lines[:20]
     cosine = (encoder.encode(lines, "passage: ") * np.asarray(native.passage(lines))).sum(axis=1)
     assert cosine.min() > 0.99
 
 
+@pytest.mark.model
 def test_a_vector_does_not_depend_on_who_else_is_asking(encoder, questions):
     texts = questions[:24]
     alone = [encoder.encode_one(t) for t in texts]
@@ -87,6 +92,7 @@ def test_a_vector_does_not_depend_on_who_else_is_asking(encoder, questions):
         assert np.array_equal(vec, alone[i % len(texts)])
 
 
+@pytest.mark.model
 def test_serving_loads_no_torch():
     code = (
         "import sys; from pathlib import Path; from rag.embeddings.e5.onnx_encoder import OnnxE5Encoder;"
@@ -102,6 +108,7 @@ def test_an_unprepared_directory_is_named(tmp_path):
         OnnxE5Encoder(tmp_path)
 
 
+@pytest.mark.model
 def test_preparing_again_reuses_the_directory_and_a_stale_one_is_rebuilt(tmp_path):
     assert "is ready" in prepare_encoder(MODEL_DIR)
     manifest = json.loads((MODEL_DIR / MANIFEST).read_text(encoding="utf-8"))
@@ -110,6 +117,7 @@ def test_preparing_again_reuses_the_directory_and_a_stale_one_is_rebuilt(tmp_pat
     assert not is_prepared(MODEL_DIR, other)
 
 
+@pytest.mark.model
 def test_the_tokenizer_is_a_standard_tokenizer_json():
     from tokenizers import Tokenizer
 

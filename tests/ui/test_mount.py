@@ -15,7 +15,7 @@ def ui_client(services):
 
 def test_root_redirects_to_ui(ui_client):
     r = ui_client.get("/", follow_redirects=False)
-    assert r.status_code in (302, 307) and r.headers["location"] == "/ui/"
+    assert r.status_code == 307 and r.headers["location"] == "/ui/"  # Starlette's redirect: the method kept
 
 
 def test_ui_page_and_config(ui_client):
