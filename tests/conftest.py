@@ -4,11 +4,14 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from rag.services import Services
 from rag.settings import Settings
+
+if TYPE_CHECKING:  # imported where used, so that a test needing no services (test_import_graph) loads none
+    from rag.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -30,6 +33,8 @@ def settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def services(settings) -> Services:
+    from rag.services import Services
+
     svc = Services(settings)
     svc.retriever  # build the index once for the whole session
     return svc
@@ -61,6 +66,8 @@ SHARED_COMPONENTS = ("corpus", "embedder", "index", "retriever")
 
 
 def services_like(services: Services, index_dir: Path | None = None, **server) -> Services:
+    from rag.services import Services
+
     cfg = services.settings
     update = {"server": cfg.server.model_copy(update=server)}
     if index_dir is not None:
