@@ -254,7 +254,7 @@ def cmd_units(args) -> int:
 def cmd_eval(args) -> int:
     from rag.evaluation.cli import run_eval
 
-    return run_eval(args)
+    return run_eval(args, None if args.url else _services())  # a server evaluated over HTTP needs none here
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -387,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rag.standard.cli import add_parser as add_answers_parser
 
     add_log_parser(sub)
-    add_answers_parser(sub)
+    add_answers_parser(sub, lambda: _services().standard_answers)
     add_data_parser(sub)
     return p
 

@@ -20,20 +20,42 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from rag.corpus.collection import Corpus
+from rag.indexing.store import LoadedIndex
 from rag.retrieval.hit import Hit
-
-if TYPE_CHECKING:  # rag.services imports this module when it starts workers; the type alone is needed here
-    from rag.services import Services
+from rag.retrieval.hybrid import HybridRetriever
+from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 RELOAD_TIMEOUT_S = 60.0
 
-_worker_services: Services | None = None  # in a worker process: its own Services
+
+class SearchServices(Protocol):
+    """What searching needs of the services (rag.services.Services, which starts the workers and so is not
+    imported here): the serving process's, and each worker's own, made by the `build` SearchWorkers is given."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def corpus(self) -> Corpus: ...
+
+    @property
+    def index(self) -> LoadedIndex: ...
+
+    @property
+    def retriever(self) -> HybridRetriever: ...
+
+    def reload(self) -> None: ...
+
+
+_worker_services: SearchServices | None = None  # in a worker process: its own services
 _reloaded_for: str | None = None  # the serving process's build this worker last reloaded for
 
 
@@ -46,16 +68,13 @@ def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
             os._exit(0)
 
 
-def _start_worker(settings_json: str) -> None:
+def _start_worker(build: Callable[[Settings], SearchServices], settings_json: str) -> None:
     global _worker_services
-    from rag.services import Services
-    from rag.settings import Settings
-
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
 
     settings = Settings.model_validate_json(settings_json)
     settings.server.search_workers = 0  # a worker searches itself
-    _worker_services = Services(settings)
+    _worker_services = build(settings)
     _worker_services.retriever.retrieve("预热", 1)
 
 
@@ -71,7 +90,7 @@ def _search(build: str, query: str, top_k: int, doc: str | None) -> list[tuple]:
     return [(h.measure.key, h.score, h.dense, h.bm25, h.via) for h in svc.retriever.retrieve(query, top_k, doc=doc)]
 
 
-def _worker() -> Services:
+def _worker() -> SearchServices:
     assert _worker_services is not None, "called outside a worker process"
     return _worker_services
 
@@ -83,8 +102,17 @@ def _ready() -> str:
 class SearchWorkers:
     """The retriever's `retrieve` with the work done in `processes` worker processes."""
 
-    def __init__(self, svc, processes: int = 2, timeout_s: float = 10.0):
-        self.svc, self.processes, self.timeout_s = svc, max(1, processes), timeout_s
+    def __init__(
+        self,
+        svc: SearchServices,
+        processes: int = 2,
+        timeout_s: float = 10.0,
+        *,
+        build: Callable[[Settings], SearchServices],
+    ):
+        """`build` makes a worker's own services from the serving process's settings; it is pickled by
+        reference into each spawned worker, so it must be importable there (a module-level class or function)."""
+        self.svc, self.processes, self.timeout_s, self.build = svc, max(1, processes), timeout_s, build
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
@@ -103,7 +131,7 @@ class SearchWorkers:
             self.processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.svc.settings.model_dump_json(),),
+            initargs=(self.build, self.svc.settings.model_dump_json()),
         )
         try:
             for f in [pool.submit(_ready) for _ in range(self.processes)]:  # one per process: each spawns one

@@ -69,7 +69,7 @@ class Services:
             if self.settings.server.search_workers > 0:
                 from rag.search_workers import SearchWorkers
 
-                return SearchWorkers(self, self.settings.server.search_workers)
+                return SearchWorkers(self, self.settings.server.search_workers, build=Services)
             return self.retriever
 
     def close(self) -> None:
@@ -87,7 +87,7 @@ class Services:
     @cached_property
     def reindexer(self):
         """The one re-index job of this process (the admin API and the admin tab's notice upload share it)."""
-        from rag.api.reindex import Reindexer
+        from rag.indexing.reindex import Reindexer
 
         with self._lock:  # made once even when the API and the page ask at the same moment
             return Reindexer(self)

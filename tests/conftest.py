@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rag.corpus.collection import Corpus
-from rag.services import Services
 from rag.settings import Settings
+
+if TYPE_CHECKING:  # imported where used, so that a test needing no services (test_import_graph) loads none
+    from rag.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -81,6 +84,8 @@ def corpus() -> Corpus:
 
 @pytest.fixture(scope="session")
 def services(settings, corpus) -> Services:
+    from rag.services import Services
+
     svc = Services(settings)
     svc.__dict__["corpus"] = corpus
     svc.retriever  # build the index once for the whole session
@@ -108,6 +113,8 @@ SHARED_COMPONENTS = ("corpus", "embedder", "index", "retriever")
 
 
 def services_like(services: Services, index_dir: Path | None = None, **server) -> Services:
+    from rag.services import Services
+
     cfg = services.settings
     update = {"server": cfg.server.model_copy(update=server)}
     if index_dir is not None:

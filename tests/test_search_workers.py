@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rag.api.app import create_app
-from rag.api.reindex import Reindexer
+from rag.indexing.reindex import Reindexer
 from rag.search_workers import SearchWorkers
 from rag.services import Services
 from tests.conftest import ROOT, make_settings
@@ -30,7 +30,7 @@ def _pids(workers: SearchWorkers) -> list[int]:
 
 @pytest.fixture(scope="module")
 def workers(services):
-    w = SearchWorkers(services, processes=2)
+    w = SearchWorkers(services, processes=2, build=Services)
     w.start()
     yield w
     w.close()
@@ -68,7 +68,7 @@ def test_a_reindex_reaches_the_workers(tmp_path, services):
     shutil.copytree(services.settings.index_dir, index, ignore=shutil.ignore_patterns(".lock"))
     svc = Services(make_settings(tmp_path, corpus_dir=corpus, index_dir=index))
     svc.retriever  # the copied index: nothing embedded
-    w = SearchWorkers(svc, processes=1)
+    w = SearchWorkers(svc, processes=1, build=Services)
     w.start()
     try:
         assert {h.measure.doc for h in w.retrieve("邮轮旅客通关怎么办理？", 5)} == {"jiading-2021-7"}
@@ -138,7 +138,7 @@ def test_workers_go_when_the_serving_process_is_killed(tmp_path, services):
         "from rag.settings import Settings\n"
         "if __name__ == '__main__':  # spawned workers import this file again\n"
         "    svc = Services(Settings.model_validate_json(sys.argv[1]))\n"
-        "    w = SearchWorkers(svc, processes=2)\n"
+        "    w = SearchWorkers(svc, processes=2, build=Services)\n"
         "    w.start()\n"
         "    print(json.dumps([p.pid for p in w._pool._processes.values()]), flush=True)\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from rag.api.admin import token_matches
+from rag.admin_token import token_matches
 from rag.evaluation.dataset import DatasetError
 from rag.evaluation.job import EvalJob, EvalRunning
 from rag.feedback.store import FeedbackStore
@@ -101,7 +101,7 @@ def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -
 
     if not path:
         return "请先选择通知文件（.txt、.docx 或 .html）。"
-    from rag.api.reindex import ReindexRunning
+    from rag.indexing.reindex import ReindexRunning
 
     job = svc.reindexer
     if job.running:

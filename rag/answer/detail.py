@@ -58,16 +58,26 @@ LABELS_EN = {
 _CN_NUM = "[0-9０-９一二两三四五六七八九十百千万]"
 # How a question asks for each kind (first match wins, in this order: "多少天" is a duration before an amount).
 _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
-    (Detail.HOURS, re.compile(r"几点(?:开|关|上班|下班|到)|营业时间|办公时间|上班时间|开门|关门|周末.{0,4}(?:办|开)|(?i:opening hours|office hours|open on)")),
+    (
+        Detail.HOURS,
+        re.compile(
+            r"几点(?:开|关|上班|下班|到)|营业时间|办公时间|上班时间|开门|关门|周末.{0,4}(?:办|开)|"
+            r"(?i:opening hours|office hours|open on)"
+        ),
+    ),
     (
         Detail.CONTACT,
-        re.compile(r"电话|号码|热线|联系方式|怎么联系|邮箱|(?i:phone|telephone|hotline|e-?mail address|contact (?:number|details))"),
+        re.compile(
+            r"电话|号码|热线|联系方式|怎么联系|邮箱|"
+            r"(?i:phone|telephone|hotline|e-?mail address|contact (?:number|details))"
+        ),
     ),
     (
         Detail.MATERIALS,
         re.compile(
             r"(?:哪些|什么|啥|要带|需要|准备|提交|提供)(?:的)?(?:申请)?(?:材料|资料|证件|证明|文件|手续)|材料清单|"
-            r"(?i:what (?:documents|papers|materials)|which documents|documents (?:do i|are) (?:need|required)|paperwork)"
+            r"(?i:what (?:documents|papers|materials)|which documents|"
+            r"documents (?:do i|are) (?:need|required)|paperwork)"
         ),
     ),
     (
@@ -123,7 +133,9 @@ _GIVES: dict[Detail, re.Pattern[str]] = {
         rf"{_CN_NUM}+\s*个?(?:工作日|自然日|日|天|周|个月|月|年|小时|分钟)|即时|当场|当日|当天|即办|立等可取"
     ),
     Detail.CONTACT: re.compile(r"\d{3,4}[-－]?\d{7,8}|(?<!\d)1\d{10}(?!\d)|(?<!\d)12345(?!\d)|@|热线|电话"),
-    Detail.PLACE: re.compile(r"路\d+号|\d+号楼|大厅|窗口|服务中心|服务站|服务点|现场|网站|平台|一网通办|小程序|(?i:app)"),
+    Detail.PLACE: re.compile(
+        r"路\d+号|\d+号楼|大厅|窗口|服务中心|服务站|服务点|现场|网站|平台|一网通办|小程序|(?i:app)"
+    ),
     Detail.MATERIALS: re.compile(r"材料|证明|证书|申请表|清单|复印件|执照|身份证|合同|发票|凭证"),
     Detail.HOURS: re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|工作日|周[一二三四五六日末]|双休日|节假日|24小时|全天"),
 }

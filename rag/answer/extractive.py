@@ -3,10 +3,11 @@ quoted verbatim (so every figure is the notice's own). No model; instant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
+from rag.answer.opening import asks_who, list_lines, opening
 from rag.corpus.model import Document, Measure
 from rag.corpus.units import UnitDirectory
 
@@ -161,15 +162,19 @@ def _english(names: EnglishNames) -> _Phrases:
 
 @dataclass(frozen=True)
 class Composed:
-    """An extractive answer in its two parts: the lead (who to contact, per which measure) and the quoted
-    measures with their units."""
+    """An extractive answer in its two parts: the lead (what answers, who to contact, per which measure) and
+    the quoted measures with their units; `opening` is the lead's first line, `status` whether the measures
+    give what was asked (partial: the question asks for a detail none of them states)."""
 
     lead: str
     quoted: str
+    opening: str = ""
+    status: Literal["answered", "partial"] = "answered"
+    unstated: str | None = None
 
     @property
     def text(self) -> str:
-        return f"{self.lead}\n{self.quoted}"
+        return f"{self.lead}\n{self.quoted}" if self.quoted else self.lead
 
 
 def compose(
@@ -179,10 +184,18 @@ def compose(
     english: bool,
     unit_query: str | None = None,
     names: EnglishNames | None = None,
+    question: str = "",
+    idf: Mapping[str, float] | None = None,
+    listing: str | None = None,
 ) -> Composed:
+    """The answer from the measures. With the `question` (and the corpus's gram `idf`), the lead opens with
+    the words that answer it (rag/answer/opening.py); `listing` (the heading, or "" for none) asks for every
+    measure given, one compact line each, instead of three quoted in full."""
     say = _english(names or {}) if english else _CHINESE
     label = {m.key: doc_label(m, documents) for m in measures}
     top, others = label[measures[0].key], "、".join(label[m.key] for m in measures[1:])
+    if listing is not None or (unit_query and question and idf is not None):
+        return _listed(measures, label, say, question, idf or {}, listing or "", unit_query, english, names or {})
     asked = set(unit_query.split("、")) if unit_query else set()
     by_role: dict[str, list[str]] = {}
     for m in measures if unit_query else []:
@@ -201,7 +214,50 @@ def compose(
     lines = [say.quoted]
     for m in measures:
         lines += [f"【{label[m.key]}】{m.body}", say.units(m)]
-    return Composed(lead, "\n".join(lines))
+    quoted = "\n".join(lines)
+    if not question or idf is None or unit_query:
+        return Composed(lead, quoted, lead.split("\n")[0])
+    first = opening(question, measures, idf, label, _first_sentence(lead), english=english)
+    if asks_who(question) and first.status == "answered":  # the contact line became the opening
+        rest = lead[len(_first_sentence(lead)) :].strip()
+        lead = first.text + ("\n" + rest if rest else "")
+    else:
+        lead = first.text + "\n" + lead
+    return Composed(lead, quoted, first.text, first.status, first.unstated)
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first full stop that is not inside parentheses (the contact sentence of a lead)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "（(" and 1 or (ch in "）)" and -1 or 0)
+        if depth <= 0 and (ch == "。" or (ch == "." and text[i + 1 : i + 2] in (" ", ""))):
+            return text[: i + 1]
+    return text
+
+
+def _listed(
+    measures: list[Measure],
+    label: dict[str, str],
+    say: _Phrases,
+    question: str,
+    idf: Mapping[str, float],
+    heading: str,
+    unit_query: str | None,
+    english: bool,
+    names: EnglishNames,
+) -> Composed:
+    """Every measure asked for, one line each: id, its clause for the question, its units."""
+    units = {m.key: roles_text(m.roles, m.units_open, english=english, names=names) for m in measures}
+    lines = list_lines(question, measures, idf, label, units)
+    n = len(measures)
+    if unit_query:
+        head = say.remit(unit_query, n, "").rstrip("：:。. ") + ("：" if not english else ":")
+    elif english:
+        head = f"The notice has {n} measure(s)" + (f" under “{heading}”" if heading else " on this") + ":"
+    else:
+        head = f"通知中{f'“{heading}”' if heading else '与此相关的'}措施共{n}项："
+    return Composed("\n".join([head, *lines]), "", lines[0] if lines else head)
 
 
 def refusal(

@@ -37,7 +37,7 @@ class Answer(BaseModel):
     )
     unstated: str | None = Field(default=None, description="the kind of detail the notice does not state (partial)")
     opening: str = Field(
-        "", description="the answer's first sentence: the words of the cited measure that answer the question"
+        default="", description="the answer's first sentence: the words of the cited measure that answer the question"
     )
     source: Literal["retrieval", "standard"] = Field(
         default="retrieval", description="standard: a 标准答复 staff saved for a question of the same meaning"

@@ -3,23 +3,18 @@ export. With no token in the settings (the default) they are disabled, so a fres
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from rag.admin_token import token_matches
 from rag.api.deps import services
-from rag.api.reindex import Reindexer, ReindexRunning
+from rag.indexing.reindex import Reindexer, ReindexRunning
 from rag.services import Services
 
 bearer = HTTPBearer(auto_error=False, description="the server's admin token (RAG_SERVER__ADMIN_TOKEN)")
-
-
-def token_matches(expected: str, given: str) -> bool:
-    """Constant-time comparison; an empty expected token (admin disabled) matches nothing."""
-    return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def require_admin(

@@ -11,7 +11,7 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.api.error_body import send_error
+from rag.schemas.error_body import send_error
 
 PROTECTED = ("/v1/", "/mcp")
 

@@ -37,11 +37,7 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
         lifespan=lifespan,
         description="Search and answers over government policy notices, citing measure ids and responsible units.",
     )
-    app.state.services = svc
-
-    from rag.api import deps
-
-    app.dependency_overrides[deps.services] = lambda: svc
+    app.state.services = svc  # what the routes' `services` dependency hands them (rag/api/deps.py)
 
     errors.install(app)
     app.add_middleware(AskRateLimit, rate_per_minute=svc.settings.server.ask_rate_per_minute)

@@ -11,18 +11,11 @@ from sse_starlette import EventSourceResponse
 from rag.answer.events import sse_frame
 from rag.answer.model import Answer
 from rag.api.deps import services
-from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, check_text_limit, require_document
-from rag.corpus.citation import Citation
+from rag.schemas.conversation import Turn
+from rag.schemas.fields import MAX_TEXT_CHARS, DocId, Text, check_text_limit, require_document
 from rag.services import Services
 
 router = APIRouter(tags=["ask"])
-
-
-class Turn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    role: Literal["user", "assistant"]
-    content: str = Field(..., max_length=2000)
 
 
 class AskRequest(BaseModel):
@@ -39,19 +32,14 @@ class AskRequest(BaseModel):
     doc: DocId | None = Field(None, description="limit to one document id")
 
 
-CitationOut = Citation  # one shape for citations everywhere (rag/corpus/citation.py)
-
-
-AskResponse = Answer  # the answer model itself (rag/answer/model.py): one shape for the API, SSE, MCP, UI
-
-
 def _check_doc(req: AskRequest, svc: Services) -> None:
     check_text_limit(req.question, svc.settings.server.max_query_chars, "question")
     require_document(svc, req.doc)
 
 
-@router.post("/api/ask", response_model=AskResponse)
-def ask(req: AskRequest, request: Request, svc: Annotated[Services, Depends(services)]) -> AskResponse:
+# the answer model itself (rag/answer/model.py): one shape for the API, SSE, MCP, UI
+@router.post("/api/ask", response_model=Answer)
+def ask(req: AskRequest, request: Request, svc: Annotated[Services, Depends(services)]) -> Answer:
     _check_doc(req, svc)
     answer = svc.answerer.ask(
         req.question, [t.model_dump() for t in req.history], req.mode, req.doc, channel="api", client=_client(request)

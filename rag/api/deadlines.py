@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from rag.api.deps import services
-from rag.api.fields import MAX_ID_CHARS, DocId, require_document
 from rag.corpus.schedule import UnknownUnit, due
+from rag.schemas.fields import MAX_ID_CHARS, DocId, require_document
 from rag.services import Services
 
 router = APIRouter(tags=["measures"])

@@ -1,9 +1,12 @@
-"""Request-scoped access to the shared services (overridden in tests)."""
+"""Request-scoped access to the services of the app serving the request (rag.api.app.create_app puts them
+in app.state, so each app, a test's included, answers from its own)."""
 
 from __future__ import annotations
 
-from rag.services import Services, get_services
+from fastapi import Request
+
+from rag.services import Services
 
 
-def services() -> Services:
-    return get_services()
+def services(request: Request) -> Services:
+    return request.app.state.services

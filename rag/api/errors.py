@@ -13,10 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rag.api.error_body import error_body, is_openai
 from rag.api.ratelimit import LIMITED_PATHS
 from rag.api.request_guard import RequestGuard
 from rag.llm.base import ModelBusy, ModelTimeout, ModelUnavailable
+from rag.schemas.error_body import error_body, is_openai
 
 log = logging.getLogger(__name__)
 

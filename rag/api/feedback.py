@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 from pydantic import AfterValidator, BaseModel, Field
 
 from rag.api.deps import services
-from rag.api.fields import VISIBLE, Text, clean_text
 from rag.feedback.store import MAX_COMMENT_CHARS, Feedback, FeedbackStore, open_store
+from rag.schemas.fields import VISIBLE, Text, clean_text
 from rag.services import Services
 
 router = APIRouter(tags=["feedback"])

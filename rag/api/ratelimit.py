@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.api.error_body import send_error
+from rag.schemas.error_body import send_error
 
 LIMITED_PATHS = ("/api/ask", "/api/ask/stream", "/v1/chat/completions")
 

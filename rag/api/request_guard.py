@@ -14,8 +14,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag.api.error_body import send_error
-from rag.api.fields import MAX_BODY_BYTES
+from rag.schemas.error_body import send_error
+from rag.schemas.fields import MAX_BODY_BYTES
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.api.deps import services
-from rag.api.fields import MAX_TEXT_CHARS, DocId, Text, TopK, check_text_limit, require_document
-from rag.corpus.citation import Citation
+from rag.schemas.fields import MAX_TEXT_CHARS, DocId, Text, TopK, check_text_limit, require_document
+from rag.schemas.search_hit import SearchHit
 from rag.services import Services
 
 router = APIRouter(tags=["search"])
@@ -21,10 +21,6 @@ class SearchRequest(BaseModel):
     )
     top_k: TopK = 5
     doc: DocId | None = Field(None, description="limit to one document id; all documents when absent")
-
-
-class SearchHit(Citation):
-    score: float
 
 
 class SearchResponse(BaseModel):

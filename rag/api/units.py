@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path
 
 from rag.api.deps import services
-from rag.api.fields import MAX_ID_CHARS
+from rag.schemas.fields import MAX_ID_CHARS
 from rag.services import Services
 
 router = APIRouter(tags=["units"])

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.evaluation.runners import EvalServices
 
 MODES = ("auto", "llm", "extractive")
 SHOW_BROKEN = 30  # in the terminal; the JSON and HTML reports list every one
@@ -53,7 +57,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_eval(args: argparse.Namespace, services=None) -> int:
+def run_eval(args: argparse.Namespace, services: EvalServices | None = None) -> int:
     from rag.corpus.ids import normalize_id
     from rag.evaluation.compare import compare
     from rag.evaluation.dataset import DatasetError, load_dataset
@@ -79,20 +83,16 @@ def run_eval(args: argparse.Namespace, services=None) -> int:
         if args.url:
             runner = HttpRunner(args.url, timeout_s=args.timeout)
         else:
+            if services is None:  # rag.cli passes the services unless --url
+                raise RunnerError("an in-process evaluation needs the services; give --url to evaluate a server")
             if own_folders:
                 from rag.evaluation.corpus_setup import SetupError, services_for
-                from rag.settings import get_settings
 
-                base = services.settings if services is not None else get_settings()
                 try:
-                    services, note = services_for(base, args.corpus_dir, args.index_dir)
+                    services, note = services_for(services, args.corpus_dir, args.index_dir)
                 except SetupError as exc:
                     return _fail(str(exc))
                 print(f"rag eval: {note}", file=sys.stderr)
-            elif services is None:
-                from rag.services import get_services
-
-                services = get_services()
             in_process = InProcessRunner(services)
             if answers:
                 in_process.answerer()

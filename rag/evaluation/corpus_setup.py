@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from rag.services import Services
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def settings_for(base: Settings, corpus_dir: str | Path | None, index_dir: str |
     return base.model_copy(update=update)
 
 
-def prepare_index(svc: Services, donor_dir: Path | None = None) -> str:
+def prepare_index(svc: Any, donor_dir: Path | None = None) -> str:
     """Load the services' index, or build it in its folder; says which it did."""
     from rag.indexing.store import build_index, live_donor, load_index
 
@@ -66,11 +66,14 @@ def prepare_index(svc: Services, donor_dir: Path | None = None) -> str:
     return f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded ({reason})"
 
 
-def services_for(base: Settings, corpus_dir: str | Path | None, index_dir: str | Path | None) -> tuple[Services, str]:
-    """Services of their own over the given folders, their index ready, and what was done to make it so."""
-    svc = Services(settings_for(base, corpus_dir, index_dir))
+def services_for(base: Any, corpus_dir: str | Path | None, index_dir: str | Path | None) -> tuple[Any, str]:
+    """Services of their own over the given folders, of the same kind as `base` (the composition root's
+    services, rag/services.py, handed in so that evaluation does not import the root), their index ready, and
+    what was done to make it so."""
+    settings = base.settings
+    svc = type(base)(settings_for(settings, corpus_dir, index_dir))
     try:
-        note = prepare_index(svc, donor_dir=base.index_dir)
+        note = prepare_index(svc, donor_dir=settings.index_dir)
     except SetupError:
         raise
     except Exception as exc:  # an unreadable notice, a folder that cannot be written

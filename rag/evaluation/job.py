@@ -9,16 +9,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rag.evaluation.dataset import load_dataset
 from rag.evaluation.evaluate import evaluate
 from rag.evaluation.report_html import render_html
 from rag.evaluation.report_json import build_report
-from rag.evaluation.runners import InProcessRunner
-
-if TYPE_CHECKING:
-    from rag.services import Services
+from rag.evaluation.runners import EvalServices, InProcessRunner
 
 log = logging.getLogger(__name__)
 MODES = ("extractive", "auto", "retrieval")  # retrieval: search only, no answers
@@ -42,7 +38,7 @@ class EvalState:
 
 
 class EvalJob:
-    def __init__(self, services: Services):
+    def __init__(self, services: EvalServices):
         self.svc = services
         self.state = EvalState()
         self._lock = threading.Lock()

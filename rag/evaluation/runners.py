@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from rag.corpus.ids import normalize_id
 from rag.evaluation.scoring import Key, Reply
+
+if TYPE_CHECKING:  # for the annotations only: `rag eval --url` loads no index, model or answerer
+    from rag.answer.service import Answerer
+    from rag.corpus.collection import Corpus
+    from rag.indexing.store import LoadedIndex
+    from rag.retrieval.hybrid import HybridRetriever
+    from rag.settings import Settings
 
 API_MAX_TOP_K = 50  # POST /api/search accepts top_k up to 50; both runners clamp alike so they agree
 
@@ -76,10 +83,30 @@ def reply_from_dict(data: dict) -> Reply:
     )
 
 
+class EvalServices(Protocol):
+    """What an in-process run reads of the services (rag.services.Services; tests pass stand-ins). Passed in
+    by whoever starts the run (rag.cli, the admin tab), which is why evaluation never imports rag.services."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def corpus(self) -> Corpus: ...
+
+    @property
+    def index(self) -> LoadedIndex: ...
+
+    @property
+    def retriever(self) -> HybridRetriever: ...
+
+    @property
+    def answerer(self) -> Answerer: ...
+
+
 class InProcessRunner:
     where = "in-process"
 
-    def __init__(self, services):
+    def __init__(self, services: EvalServices):
         self.svc = services
 
     def corpus_keys(self) -> set[tuple[str, str]]:

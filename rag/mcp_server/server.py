@@ -12,9 +12,10 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from rag import __version__
-from rag.api.ask import AskResponse, Turn
-from rag.api.fields import MAX_ID_CHARS, MAX_TEXT_CHARS, MAX_TOP_K
+from rag.answer.model import Answer
 from rag.mcp_server import tools as t
+from rag.schemas.conversation import Turn
+from rag.schemas.fields import MAX_ID_CHARS, MAX_TEXT_CHARS, MAX_TOP_K
 from rag.services import Services
 
 NAME = "policy-notices"
@@ -118,7 +119,7 @@ def build_server(svc: Services) -> MCPServer:
             " says so when the notices do not cover it."
         ),
     )
-    def ask(question: Query, history: History | None = None) -> Annotated[CallToolResult, AskResponse]:
+    def ask(question: Query, history: History | None = None) -> Annotated[CallToolResult, Answer]:
         return _result(lambda: policy.ask(question, history), t.answer_text)
 
     return server

@@ -7,10 +7,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from rag.answer.extractive import roles_text
-from rag.api.ask import AskResponse, CitationOut, Turn
-from rag.api.fields import MAX_TOP_K, clean_text
-from rag.api.search import SearchHit
+from rag.answer.model import Answer
+from rag.corpus.citation import Citation
 from rag.corpus.model import Measure
+from rag.schemas.conversation import Turn
+from rag.schemas.fields import MAX_TOP_K, clean_text
+from rag.schemas.search_hit import SearchHit
 from rag.services import Services
 
 
@@ -19,7 +21,7 @@ class ToolFailed(ValueError):
 
 
 class Measures(BaseModel):
-    measures: list[CitationOut] = Field(description="measures with their section path and responsible units")
+    measures: list[Citation] = Field(description="measures with their section path and responsible units")
 
 
 class SearchResult(BaseModel):
@@ -42,14 +44,14 @@ class Units(BaseModel):
 class UnitMeasures(BaseModel):
     query: str
     units: list[str] = Field(description="the unit matched, then the variants a search for it also finds")
-    measures: list[CitationOut]
+    measures: list[Citation]
 
 
-def _measure(m: Measure) -> CitationOut:
-    return CitationOut.of(m)
+def _measure(m: Measure) -> Citation:
+    return Citation.of(m)
 
 
-def measure_text(m: CitationOut | SearchHit) -> str:
+def measure_text(m: Citation | SearchHit) -> str:
     return f"【{m.id}】{m.section}\n{m.text}\n{roles_text(m.roles)}"
 
 
@@ -104,7 +106,7 @@ class PolicyTools:
             measures=[_measure(self.svc.corpus.by_key[k]) for u in found for k in u.measure_ids],
         )
 
-    def ask(self, question: str, history: list[Turn] | None = None) -> AskResponse:
+    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
         question = self._text(question, "question")
         answer = self.svc.answerer.ask(question, [t.model_dump() for t in history or []], "auto", channel="mcp")
         return answer
@@ -128,5 +130,5 @@ def units_text(r: Units) -> str:
     )
 
 
-def answer_text(r: AskResponse) -> str:
+def answer_text(r: Answer) -> str:
     return r.answer

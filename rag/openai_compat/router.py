@@ -8,13 +8,10 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
-from rag.api.deps import services
-from rag.api.error_body import error_body
-from rag.api.fields import MAX_ID_CHARS, require_document
 from rag.openai_compat.schema import (
     MODELS,
     ChatCompletion,
@@ -24,9 +21,16 @@ from rag.openai_compat.schema import (
     ModelList,
 )
 from rag.openai_compat.service import BadRequest, ChatCompletions, question_of
+from rag.schemas.error_body import error_body
+from rag.schemas.fields import MAX_ID_CHARS, require_document
 from rag.services import Services
 
 router = APIRouter(prefix="/v1", tags=["openai"])
+
+
+def services(request: Request) -> Services:
+    """The services of the app serving the request (rag.api.app.create_app puts them in app.state)."""
+    return request.app.state.services
 
 
 def _created(svc: Services) -> int:

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.api.ask import CitationOut
-from rag.api.fields import MAX_TEXT_CHARS, DocId
+from rag.corpus.citation import Citation
+from rag.schemas.fields import MAX_TEXT_CHARS, DocId
 
 # model id → answer mode of /api/ask
 MODELS = {"policy-qa": "auto", "policy-qa-extractive": "extractive"}
@@ -85,7 +85,7 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[Choice]
     # beyond OpenAI's schema: what the answer rests on, for clients that show sources
-    citations: list[CitationOut] = Field(description="the measures the answer cites, with their responsible units")
+    citations: list[Citation] = Field(description="the measures the answer cites, with their responsible units")
     refused: bool = Field(description="true when the notices do not cover the question")
     notes: list[str] = Field(default_factory=list, description="repairs and fallbacks made while answering")
 
@@ -107,6 +107,6 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str
     choices: list[ChunkChoice]
-    citations: list[CitationOut] | None = None  # on the last chunk only
+    citations: list[Citation] | None = None  # on the last chunk only
     refused: bool | None = None
     notes: list[str] | None = None

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from rag.answer.events import AnswerEvent, Done, Replace, Token
 from rag.answer.model import Answer
 from rag.answer.service import Answerer
-from rag.api.ask import CitationOut
-from rag.api.fields import clean_text
+from rag.corpus.citation import Citation
 from rag.openai_compat import markdown
 from rag.openai_compat.schema import (
     HISTORY_CHARS,
@@ -26,6 +25,7 @@ from rag.openai_compat.schema import (
     ChunkChoice,
     Delta,
 )
+from rag.schemas.fields import clean_text
 
 # said when the chat model's phrasing, already streamed, failed the checks: the chunks cannot be taken back
 REPLACED = (
@@ -132,5 +132,5 @@ def _new_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def _citations(answer: Answer) -> list[CitationOut]:
+def _citations(answer: Answer) -> list[Citation]:
     return list(answer.citations)

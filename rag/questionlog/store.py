@@ -11,13 +11,14 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from rag.answer.model import Answer
+from rag.corpus.citation import Citation
 from rag.durable_sqlite import connect, shared
 
 FILE_NAME = "question_log.sqlite3"
@@ -43,6 +44,29 @@ CREATE INDEX IF NOT EXISTS question_log_at ON question_log (at);
 """
 
 
+class LoggedAnswer(Protocol):
+    """What the log keeps of an answer (rag.answer.model.Answer). The answer service writes to the log, so the
+    log names only these fields and does not import the answer package back."""
+
+    @property
+    def answer(self) -> str: ...
+
+    @property
+    def citations(self) -> Sequence[Citation]: ...
+
+    @property
+    def refused(self) -> bool: ...
+
+    @property
+    def mode(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def timings(self) -> Mapping[str, float]: ...
+
+
 class LogEntry(BaseModel):
     id: int | None = None
     at: str = Field(default="", description="UTC, ISO 8601")
@@ -58,7 +82,7 @@ class LogEntry(BaseModel):
     client: str | None = Field(None, description="only with question_log.keep_client_address")
 
     @classmethod
-    def of(cls, answer: Answer, question: str, doc: str | None, channel: str, client: str | None) -> LogEntry:
+    def of(cls, answer: LoggedAnswer, question: str, doc: str | None, channel: str, client: str | None) -> LogEntry:
         return cls(
             question=question,
             answer=answer.answer,

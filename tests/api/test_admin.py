@@ -80,7 +80,7 @@ class SlowEmbedder:
 
 def test_searches_are_served_from_the_old_index_during_a_full_rebuild(admin, services, monkeypatch):
     slow = SlowEmbedder(services, pause_s=3.0)
-    monkeypatch.setattr("rag.api.reindex.make_embedder", lambda cfg: slow)
+    monkeypatch.setattr("rag.indexing.reindex.make_embedder", lambda cfg: slow)
     old = admin.svc.index
     before = admin.post("/api/search", json=QUERY).json()
     r = admin.post("/api/admin/reindex?full=true", headers=AUTH)

@@ -105,15 +105,14 @@ def test_export_and_import_round_trip_as_json_lines(admin):
     assert len(admin.get("/api/admin/answers", headers=AUTH).json()) == 2
 
 
-def test_the_cli_exports_and_imports(admin, tmp_path, monkeypatch):
+def test_the_cli_exports_and_imports(admin, tmp_path):
     from rag.standard import cli
 
     save(admin)
-    monkeypatch.setattr("rag.services.get_services", lambda: admin.svc)
     out = tmp_path / "answers.jsonl"
-    assert cli.export(type("A", (), {"out": str(out)})()) == 0
+    assert cli.export(type("A", (), {"out": str(out)})(), admin.svc.standard_answers) == 0
     admin.svc.standard_store.delete(1, "test")
-    assert cli.import_file(type("A", (), {"file": out, "editor": "cli"})()) == 0
+    assert cli.import_file(type("A", (), {"file": out, "editor": "cli"})(), admin.svc.standard_answers) == 0
     assert [a.question for a in admin.svc.standard_store.all()] == [SAVED["question"]]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from fastapi.testclient import TestClient
 
-from rag.api.fields import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from rag.schemas.fields import MAX_BODY_BYTES, MAX_TEXT_CHARS
 
 QUESTION = "企业开办需要多长时间？"
 # endpoint → (a valid body, its free-text field)

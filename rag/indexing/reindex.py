@@ -1,4 +1,5 @@
-"""A re-index run from the admin API: one at a time, in a worker thread, while the old index keeps serving.
+"""A re-index run from the admin API or the admin tab: one at a time, in a worker thread, while the old
+index keeps serving.
 
 The new corpus, index and retriever are built aside and installed in one step, so a search sees either
 the old trio or the new one, never a half-built index; a failed build installs nothing (and on disk the
@@ -10,14 +11,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any, Protocol
 
 import numpy as np
 
 from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
 from rag.embeddings.base import Embedder
-from rag.indexing import rebuild
-from rag.services import Services
+from rag.indexing.store import LoadedIndex, rebuild
+from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +28,26 @@ class ReindexRunning(RuntimeError):
     pass
 
 
+class LiveServices(Protocol):
+    """What a re-index reads and replaces in the serving process (rag.services.Services). The retriever is
+    only handed on from one call to the other: retrieval sits above indexing, so its type is not named here."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+    def build_retriever(self, corpus: Corpus, index: LoadedIndex) -> Any: ...
+
+    def install(self, corpus: Corpus, index: LoadedIndex, retriever: Any) -> None: ...
+
+
 class _AsideEmbedder:
     """The live embedder's name and size, with its own model handle made only if something must be
     embedded: the live handle serialises calls, and searches must not queue behind a whole rebuild."""
 
-    def __init__(self, svc: Services):
+    def __init__(self, svc: LiveServices):
         self._svc = svc
         self.name, self.dim = svc.embedder.name, svc.embedder.dim
         self._own: Embedder | None = None
@@ -45,7 +62,7 @@ class _AsideEmbedder:
 
 
 class Reindexer:
-    def __init__(self, svc: Services):
+    def __init__(self, svc: LiveServices):
         self.svc = svc
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None

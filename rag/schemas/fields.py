@@ -1,4 +1,5 @@
-"""Request fields every route validates the same way, with their limits stated in the OpenAPI schema.
+"""Request fields every front end validates the same way (the HTTP routes, the OpenAI-compatible routes, the MCP
+tools), with their limits stated in the OpenAPI schema.
 
 Limits are fixed here rather than read from settings because the schema is built once per app and a
 client should be able to trust it; `ServerSettings.max_query_chars` can only lower the text limit

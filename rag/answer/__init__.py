@@ -1,0 +1,1 @@
+"""Answers: the retrieved measures turned into a cited reply."""
