@@ -23,8 +23,6 @@ from rag.answer.rewrite import QueryRewriter
 from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.selection import select
 from rag.answer.standard_reply import standard_reply
-from rag.answer.task_request import DEFAULT_MODEL as TASK_MODEL
-from rag.answer.task_request import TaskRequest
 from rag.corpus import schedule
 from rag.corpus.collection import Corpus
 from rag.corpus.deadlines import find_deadlines
@@ -61,22 +59,14 @@ class Answerer:
         *,
         standard: StandardMatcher | None = None,
         question_log: QuestionLog | None = None,
+        scope: ScopeJudge | None = None,
     ):
         self.corpus, self.retriever, self.chat, self.settings = corpus, retriever, chat, settings
         self.standard, self.question_log = standard, question_log
         self.highlighter = Highlighter(corpus)
         cfg = settings.answer
-        self.scope = ScopeJudge.load(
-            corpus,
-            set(retriever.pinyin.idf),
-            cfg.scope_model,
-            cfg.related_floor,
-            retriever.lexicon,
-            bank=retriever.bank,
-            task=TaskRequest.load(
-                retriever.embedder.dim, cfg.scope_model and cfg.scope_model.with_name(TASK_MODEL.name)
-            ),
-        )
+        # the composition root's (rag/services.py); without one, loaded as settings say
+        self.scope = scope or ScopeJudge.load(corpus, retriever.facts(), cfg.scope_model, cfg.related_floor)
         self.documents = {d.id: d for d in corpus.documents}
         self.english_names = extractive.english_names(corpus.units)
         self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None
