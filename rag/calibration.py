@@ -127,27 +127,25 @@ def scope_rows(
 ) -> _ScopeRows:
     """Features of each question as serving would compute them, except that the bank the retriever and the
     bank features read, and the task model (`tasks`, by writer), hold no question by the same writer: at run
-    time neither has seen the person asking."""
+    time neither has seen the person asking. Each writer's retriever and judgement are new objects
+    (`with_bank`, `with_task`): the ones given are left as they are."""
     docs = {d.id for d in retriever.corpus.documents}
     rows, sims, labels, groups, categories = [], [], [], [], []
-    kept, kept_task = retriever.bank, judge.task
-    try:
-        for g in sorted({writer(q) for q in questions}):
-            held_out = retriever.bank = bank.restricted(docs, frozenset([g]))
-            judge.task = tasks[g]
-            for q in questions:
-                if writer(q) != g or header_field(q.question):
-                    continue
-                result = retriever.search(retriever.plan(q.question), top_k=8)
-                if judge.ruled(result) is not None:
-                    continue  # structure or a hard fact decides these; the model never sees them at run time
-                rows.append(judge.features(result)[0])
-                sims.append(held_out.similarity(result.evidence.query))
-                labels.append(int(q.answerable))
-                groups.append(g)
-                categories.append(q.category)
-    finally:
-        retriever.bank, judge.task = kept, kept_task
+    for g in sorted({writer(q) for q in questions}):
+        held_out = retriever.with_bank(bank.restricted(docs, frozenset([g])))
+        judged = judge.with_task(tasks[g])
+        for q in questions:
+            if writer(q) != g or header_field(q.question):
+                continue
+            evidence = held_out.search(held_out.plan(q.question), top_k=8)
+            if judged.ruled(evidence) is not None:
+                continue  # structure or a hard fact decides these; the model never sees them at run time
+            assert evidence.bank is not None  # the held-out retriever has a bank
+            rows.append(judged.features(evidence)[0])
+            sims.append(evidence.bank.features())
+            labels.append(int(q.answerable))
+            groups.append(g)
+            categories.append(q.category)
     return _ScopeRows(
         np.asarray(rows, dtype=np.float64),
         np.asarray(sims, dtype=np.float64),
@@ -294,17 +292,12 @@ def calibrate(
     extra = labelled(bank_only or [])
     retriever = services.retriever
     remit = fit_remit(retriever, questions)
-    kept_remit, retriever.remit = retriever.remit, RemitIntent(retriever.embedder, remit.model)
-    try:  # the scope fit sees questions as serving will plan them
-        task, task_by_writer = fit_task(retriever, questions)
-        serving_task = TaskRequest(task.model) if task else next(iter(task_by_writer.values()), TaskRequest(None))
-        judge = ScopeJudge(
-            services.corpus, set(retriever.pinyin.idf), None, lexicon=retriever.lexicon, task=serving_task
-        )
-        scope, banked, bank = fit_scope(retriever, judge, questions, max_false_refusal, extra, task_by_writer)
-    except BaseException:
-        retriever.remit = kept_remit
-        raise
+    # the scope fit sees questions as serving will plan them: a retriever of its own with the new remit model
+    fitting = retriever.with_remit(RemitIntent(retriever.embedder, remit.model))
+    task, task_by_writer = fit_task(fitting, questions)
+    serving_task = TaskRequest(task.model) if task else next(iter(task_by_writer.values()), TaskRequest(None))
+    judge = ScopeJudge(services.corpus, fitting.facts(), None, task=serving_task)
+    scope, banked, bank = fit_scope(fitting, judge, questions, max_false_refusal, extra, task_by_writer)
     for fitted in (scope, banked):  # its features read this model's scores (checked at load, rag/answer/scope.py)
         fitted.report["embedding_model"] = retriever.embedder.name
     # written only once every fit has succeeded, so the files never mix two fits

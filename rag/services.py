@@ -114,6 +114,15 @@ class Services:
         return open_log(self.settings.data_dir, cfg.retention_days) if cfg.enabled else None
 
     @cached_property
+    def scope(self):
+        """The scope judgement for the live corpus, given what the index knows of the notices' wording."""
+        from rag.answer.scope import ScopeJudge
+
+        with self._lock:
+            cfg = self.settings.answer
+            return ScopeJudge.load(self.corpus, self.retriever.facts(), cfg.scope_model, cfg.related_floor)
+
+    @cached_property
     def answerer(self):
         from rag.answer.service import Answerer
         from rag.standard.matcher import StandardMatcher
@@ -139,6 +148,7 @@ class Services:
                 self.settings,
                 standard=standard,
                 question_log=self.question_log,
+                scope=self.scope,
             )
 
     def install(self, corpus: Corpus, index, retriever: HybridRetriever) -> None:
@@ -146,7 +156,8 @@ class Services:
         dropped and rebuilt (reload), so no request ever finds them missing and builds them again itself."""
         with self._lock:
             self.__dict__.update(corpus=corpus, index=index, retriever=retriever)
-            self.__dict__.pop("answerer", None)  # built on the retriever: rebuilt on next use around the new one
+            for name in ("scope", "answerer"):  # built on the retriever: rebuilt on next use around the new one
+                self.__dict__.pop(name, None)
             if not hasattr(self.__dict__.get("searcher"), "close"):  # searching in this process: the retriever
                 self.__dict__["searcher"] = retriever
 
@@ -156,7 +167,7 @@ class Services:
             old = self.__dict__.get("index")
             if old is not None and hasattr(old.store, "close"):
                 old.store.close()  # a Milvus Lite server must not outlive the build it serves
-            for name in ("corpus", "index", "retriever", "answerer"):
+            for name in ("corpus", "index", "retriever", "scope", "answerer"):
                 self.__dict__.pop(name, None)
             if not hasattr(self.__dict__.get("searcher"), "close"):
                 # searching in this process: the searcher is the retriever just dropped (worker processes

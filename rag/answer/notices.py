@@ -1,11 +1,33 @@
-"""What an answer must say about the notices it cites, from their data: a notice that is no longer (or not
-yet) in force says so in the answer's first line and in its notes."""
+"""The loaded notices as the answer steps read them, and what an answer must say about the notices it
+cites, from their data: a notice that is no longer (or not yet) in force says so in the answer's first line
+and in its notes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from rag.corpus.model import Document
+from rag.answer.extractive import EnglishNames, english_names
+from rag.corpus.collection import Corpus
+from rag.corpus.model import Document, Measure
+
+
+class LoadedNotices:
+    """The corpus by document id, its units' English names, and the validity warnings for cited measures
+    on the day `today` gives (Settings.current_date)."""
+
+    def __init__(self, corpus: Corpus, today: Callable[[], date]):
+        self.corpus, self.today = corpus, today
+        self.documents = {d.id: d for d in corpus.documents}
+        self.english_names: EnglishNames = english_names(corpus.units)
+
+    def warnings(self, measures: list[Measure], english: bool) -> list[str]:
+        return validity_warnings([m.doc for m in measures], self.today(), self.documents, english=english)
+
+    def title(self, doc: str | None) -> str:
+        """What a refusal names as the source of answers: the notice asked about, or the only one."""
+        d = (self.documents.get(doc) if doc else None) or next(iter(self.documents.values()))
+        return d.header.title if len(self.documents) == 1 or doc else "已收录的通知"
 
 
 def _cn_date(d: date) -> str:

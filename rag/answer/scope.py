@@ -21,6 +21,10 @@ scope; a year after the newest notice puts it out. A foreign place was a rule to
 about 1,900 answerable labelled questions: ordinary words the dictionary also knows as places (新建, 新店, 通道,
 城市), and 安徽 or 江苏 in questions about serving people from there; as a feature the trees weigh it against
 the rest of the evidence.
+
+Every feature is read from one search's evidence (rag/retrieval/evidence.py: its hits and raw rankings, and
+how near the question came to labelled ones) and the loaded notices' text; what the index knows of the
+notices' wording comes in as `IndexFacts`. Nothing here reaches into the retriever.
 """
 
 from __future__ import annotations
@@ -33,18 +37,17 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.task_request import DEFAULT_MODEL as TASK_MODEL
 from rag.answer.task_request import TaskRequest
 from rag.classifiers import Classifier, load_classifier
 from rag.corpus.collection import Corpus
 from rag.language.dialect import cantonese_positions
-from rag.language.dictionary import Lexicon
 from rag.language.weights import general_idf
 from rag.provenance import fits
+from rag.retrieval.evidence import Evidence, IndexFacts
 from rag.retrieval.hit import Hit
-from rag.retrieval.hybrid import SearchResult
 from rag.retrieval.query import QueryPlan
-from rag.retrieval.question_bank import QuestionBank
-from rag.retrieval.tokenize import Segmenter, pinyin_tokens
+from rag.retrieval.tokenize import pinyin_tokens
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "scope_model.json"
@@ -89,64 +92,66 @@ class _Words:
 
 
 class ScopeJudge:
+    """Reads a search's evidence (rag/retrieval/evidence.py) and the loaded notices' text; decides with its own
+    fitted models. What it knows of the index (`facts`: the notices' pinyin pairs, the lexicon) is handed to
+    it, built once by the composition root (rag/services.py)."""
+
     def __init__(
         self,
         corpus: Corpus,
-        pinyin_vocabulary: set[str],
+        facts: IndexFacts,
         model: Classifier | None,
         related_floor: float = 0.15,
-        lexicon: Lexicon | None = None,
-        bank: QuestionBank | None = None,
         bank_model: Classifier | None = None,
         task: TaskRequest | None = None,
-        segmenter: Segmenter | None = None,
     ):
         documents = corpus.documents
+        self.corpus, self.facts = corpus, facts
+        self.lexicon = facts.lexicon
         # the question's words as its index splits them (the retriever's jieba dictionary, with the units)
-        self.segmenter = segmenter or Segmenter.for_units(corpus.units)
-        self.lexicon = lexicon or Lexicon()
+        self.segmenter = facts.segmenter
         self.text = "\n".join(
             [*(m.text for m in corpus.measures), *(d.header.cover_letter + "\n" + d.header.title for d in documents)]
         )
-        self.pinyin_vocab = pinyin_vocabulary
+        self.pinyin_vocab = facts.pinyin
         # each notice's own place, most specific (嘉定区, 嘉定): a question naming it is about the notices
         self.home = [p for d in documents for p in d.header.places[-2:]]
         self.home_english = {g.split()[0].strip(",").lower() for g in map(self.lexicon.place, self.home) if g}
         years = [int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()]
         self.latest_year = max(years, default=2100)
         self.model, self.related_floor = model, related_floor
-        usable = bank is not None and bank_model is not None
-        self.bank: QuestionBank | None = bank if usable else None
-        self.bank_model: Classifier | None = bank_model if usable else None
+        # used for the questions whose evidence says how near they came to labelled ones (Evidence.bank: the
+        # retriever has a bank only where every loaded notice has labelled questions, QuestionBank.for_corpus)
+        self.bank_model = bank_model
         self.task = task or TaskRequest(None)
 
     @classmethod
     def load(
         cls,
         corpus: Corpus,
-        pinyin_vocabulary: set[str],
+        facts: IndexFacts,
         path: Path | None = None,
         related_floor: float = 0.15,
-        lexicon: Lexicon | None = None,
-        bank: QuestionBank | None = None,
         task: TaskRequest | None = None,
-        segmenter: Segmenter | None = None,
-        embedding_model: str | None = None,
     ) -> ScopeJudge:
-        """The corpus-evidence model from `path`; with it, where its file is there (scope_model_bank.json
-        beside `path`), the model fitted with the bank of labelled questions, used when every loaded notice
-        has labelled questions in `bank` (the retriever's, rag/retrieval/question_bank.py). With
-        `embedding_model`, a model the learned-data manifest says was fitted on another embedding model's
-        scores (or was changed since) is not used (rag/provenance)."""
+        """The corpus-evidence model from `path`, and, where its file is there (scope_model_bank.json beside
+        `path`), the model fitted with the bank of labelled questions. Without `task`, the task-request model
+        beside `path` (the packaged one when `path` is not given). A model the learned-data manifest says was
+        fitted on another embedding model's scores than the index's (or was changed since) is not used
+        (rag/provenance)."""
+        if task is None:
+            task = TaskRequest.load(facts.dim, path and path.with_name(TASK_MODEL.name), facts.embedding_model)
         path = path or DEFAULT_MODEL
-        model = _model(path, FEATURES, embedding_model)
+        model = _model(path, FEATURES, facts.embedding_model)
         if model is None:
             log.warning("no usable scope model at %s: every question is answered (run `rag calibrate`)", path)
-        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES, embedding_model)
-        if bank is not None and not bank.covers({d.id for d in corpus.documents}):
-            log.info("no labelled questions for some loaded notice: scope decided on corpus evidence alone")
-            bank = None
-        return cls(corpus, pinyin_vocabulary, model, related_floor, lexicon, bank, bank_model, task, segmenter)
+        bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES, facts.embedding_model)
+        return cls(corpus, facts, model, related_floor, bank_model, task)
+
+    def with_task(self, task: TaskRequest) -> ScopeJudge:
+        """The same judgement reading another task-request model (`rag calibrate`: one fitted without the
+        writer whose questions are scored): a new object; this one is left as it is."""
+        return ScopeJudge(self.corpus, self.facts, self.model, self.related_floor, self.bank_model, task)
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
@@ -183,19 +188,20 @@ class ScopeJudge:
                 places.append(w)
         return _Words(words, weights, known, places)
 
-    def features(self, result: SearchResult, words: _Words | None = None) -> tuple[list[float], _Words]:
-        plan, ev = result.plan, result.evidence
+    def features(self, ev: Evidence, words: _Words | None = None) -> tuple[list[float], _Words]:
+        """The corpus-evidence features (FEATURES), and the question's words they were counted on."""
+        plan = ev.plan
         words = words or self._words(plan.text)
         total = sum(words.weights)
         if plan.latin:
             lex_cov = plan.english_coverage
             expansion = plan.expansion.split()
-            best = result.hits[0].measure.text if result.hits else ""
+            best = ev.hits[0].measure.text if ev.hits else ""
             lex_best = sum(w in best for w in expansion) / len(expansion) if expansion else 0.0
             top_known = float(plan.english_coverage > 0)
         elif total > 0:
             lex_cov = sum(w for w, k in zip(words.weights, words.known, strict=False) if k) / total
-            best = result.hits[0].measure.text if result.hits else ""
+            best = ev.hits[0].measure.text if ev.hits else ""
             lex_best = sum(w for w, word in zip(words.weights, words.words, strict=False) if word in best) / total
             top_known = float(words.known[int(np.argmax(words.weights))])
         else:
@@ -233,30 +239,30 @@ class ScopeJudge:
             return []
         return list(dict.fromkeys(words.places))
 
-    def ruled(self, result: SearchResult) -> ScopeVerdict | None:
+    def ruled(self, ev: Evidence) -> ScopeVerdict | None:
         """The verdict when structure or a hard fact settles it, before any model: a measure id or a unit's
         whole remit asked for (in scope); a year after the newest notice (out of scope)."""
-        plan = result.plan
+        plan = ev.plan
         if plan.referenced:
             return ScopeVerdict(True, 1.0, "names a measure id", by="structure")
         if plan.unit_names and plan.unit_intent:
             return ScopeVerdict(True, 1.0, "asks what a named unit is responsible for", by="structure")
-        if not result.hits:
+        if not ev.hits:
             return ScopeVerdict(False, 0.0, "没有检索到相关措施", by="rule")
         years = [int(y) for y in _YEAR.findall(plan.text)]
         if years and max(years) > self.latest_year:  # a notice cannot speak of a year after it was issued
             return ScopeVerdict(False, 0.0, f"问的是{max(years)}年，通知发布于{self.latest_year}年", by="rule")
         return None
 
-    def judge(self, result: SearchResult) -> ScopeVerdict:
-        ruled = self.ruled(result)
+    def judge(self, ev: Evidence) -> ScopeVerdict:
+        ruled = self.ruled(ev)
         if ruled is not None:
             return ruled
         if self.model is None:
             return ScopeVerdict(True, 1.0, "no scope model", by="none")
-        row, words = self.features(result)
-        if self.bank is not None and self.bank_model is not None:
-            in_scope, p = self.bank_model.decide([*row, *self.bank.similarity(result.evidence.query)])
+        row, words = self.features(ev)
+        if ev.bank is not None and self.bank_model is not None:
+            in_scope, p = self.bank_model.decide([*row, *ev.bank.features()])
         else:
             in_scope, p = self.model.decide(row)
         missing = [
@@ -266,8 +272,8 @@ class ScopeJudge:
         ]
         if in_scope:
             return ScopeVerdict(True, p, f"相关度{p:.2f}", missing)
-        related = [h for h in result.hits[:1] if p >= self.related_floor]
-        places = self._foreign_places(result.plan, words)
+        related = [h for h in ev.hits[:1] if p >= self.related_floor]
+        places = self._foreign_places(ev.plan, words)
         if places:
             return ScopeVerdict(False, p, f"通知不涉及{'、'.join(places)}", places, related)
         reason = f"通知中没有“{'、'.join(missing[:3])}”等内容" if missing else "与通知内容的相关度低"

@@ -3,12 +3,9 @@ measures quoted with their units from the corpus (never from the saved text), ma
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-
 from rag.answer import extractive
-from rag.answer.events import AnswerEvent, Done, tokens
-from rag.answer.model import Answer, Citation, StandardRef
+from rag.answer.model import StandardRef
+from rag.answer.turn import Reply
 from rag.corpus.model import Document
 from rag.standard.matcher import StandardMatch
 
@@ -18,30 +15,21 @@ def standard_reply(
     documents: dict[str, Document],
     names: extractive.EnglishNames,
     english: bool,
-    notes: list[str],
     warnings: list[str],
-    started: float,
-) -> Iterator[AnswerEvent]:
-    """`warnings` (a cited notice out of force) open the answer and join `notes`."""
+) -> Reply:
+    """`warnings` (a cited notice out of force) open the answer and join its notes."""
     saved, measures = matched.answer, matched.measures
     lead = "".join(w + "\n" for w in warnings) + saved.answer.strip()
     quoted = extractive.compose(measures, documents, english=english, names=names).quoted if measures else ""
-    yield from tokens(lead + "\n")
-    if quoted:
-        yield from tokens(quoted, "quoted")
-    yield Done(
-        answer=Answer(
-            answer=f"{lead}\n{quoted}".rstrip(),
-            citations=[Citation.of(m) for m in measures],
-            refused=False,
-            mode="extractive",
-            retrieved=[m.id for m in measures],
-            notes=[*notes, *warnings],  # which saved answer, and how close: in `standard`
-            timings={"search": 0.0, "answer": time.perf_counter() - started},
-            lead=lead,
-            source="standard",
-            standard=StandardRef(
-                id=saved.id, question=saved.question, similarity=round(matched.similarity, 4), version=saved.version
-            ),
-        )
+    return Reply(
+        lead=lead,
+        quoted=quoted,
+        text=f"{lead}\n{quoted}".rstrip(),
+        cited=measures,
+        retrieved=[m.id for m in measures],
+        notes=warnings,  # which saved answer, and how close: in `standard`
+        source="standard",
+        standard=StandardRef(
+            id=saved.id, question=saved.question, similarity=round(matched.similarity, 4), version=saved.version
+        ),
     )

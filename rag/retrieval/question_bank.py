@@ -9,9 +9,11 @@ questions the bank holds.
 
 It is data, not code: `rag calibrate` embeds the labelled questions it is given and stores them
 (rag/data/scope_questions.npz) with the embedding model that made the vectors, the measures' keys and each
-question's writer. Answerable questions count only while their notice is loaded, and the bank is used only
-when every loaded notice has labelled questions of its own: otherwise the labelled notice's questions would
-pull searches about the others towards it, and everything is served on corpus evidence alone.
+question's writer. Answerable questions count only while their notice is loaded, and only for a notice with enough of
+them (`covered`); out-of-scope questions count for every notice. Loading a notice without labelled questions
+beside labelled ones switches nothing off for the labelled ones: a question is routed to the notice its
+corpus evidence points to, and only a labelled notice's questions get the bank's vote and the scope model
+fitted with the bank (rag/retrieval/routing.py).
 
 The nearest neighbours are found by one matrix product: the vote and the scope similarities together take
 p50 0.23 ms over 1,435 rows (bench/question_bank.py; the packaged bank now holds about 1,700), so an index
@@ -57,8 +59,12 @@ class QuestionBank:
 
     def covers(self, docs: set[str], minimum: int = 20) -> bool:
         """Whether every loaded document has enough answerable questions of its own for the bank to speak."""
+        return bool(docs) and self.covered(docs, minimum) == set(docs)
+
+    def covered(self, docs: set[str], minimum: int = 20) -> set[str]:
+        """The documents of `docs` that have enough answerable questions of their own for the bank to speak."""
         own = self.docs
-        return bool(docs) and all(int(np.sum(self.answerable & (own == d))) >= minimum for d in docs)
+        return {d for d in docs if int(np.sum(self.answerable & (own == d))) >= minimum}
 
     def subset(self, keep: np.ndarray) -> QuestionBank:
         return QuestionBank(
@@ -149,8 +155,15 @@ class QuestionBank:
                 "question bank %s embedded by %s, not %s: not used", path, bank.embedding_model, embedding_model
             )
             return None
-        bank = bank.restricted(docs, exclude_writers)
-        if not bank.covers(docs):  # the labelled notice's questions would pull every search towards it
-            log.info("question bank %s has too few labelled questions for some loaded notice: not used", path)
+        covered = bank.restricted(docs, exclude_writers).covered(docs)
+        if not covered:
+            log.info("question bank %s has no labelled questions for the loaded notices: not used", path)
             return None
-        return bank
+        if covered != docs:  # each notice keeps what is known of it; the others are served on corpus evidence
+            log.info(
+                "question bank %s: labelled questions for %s; %s served on corpus evidence alone",
+                path,
+                ", ".join(sorted(covered)),
+                ", ".join(sorted(docs - covered)),
+            )
+        return bank.restricted(covered, exclude_writers)

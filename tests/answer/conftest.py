@@ -1,5 +1,3 @@
-import copy
-
 import pytest
 
 from rag.answer.service import Answerer
@@ -7,9 +5,7 @@ from rag.answer.service import Answerer
 
 def without_bank(retriever):
     """The same retriever without the question bank: retrieval and scope on corpus evidence alone."""
-    r = copy.copy(retriever)
-    r.bank = None
-    return r
+    return retriever.with_bank(None)
 
 
 @pytest.fixture

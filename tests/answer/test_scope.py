@@ -36,8 +36,7 @@ class FixedModel:
 
 
 def judge_with(services, model) -> ScopeJudge:
-    r = services.retriever
-    return ScopeJudge(services.corpus, set(r.pinyin.idf), model, lexicon=r.lexicon)
+    return ScopeJudge(services.corpus, services.retriever.facts(), model)
 
 
 def search(services, question):

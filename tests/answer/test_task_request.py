@@ -23,7 +23,7 @@ def test_a_model_for_other_vectors_is_not_used(tmp_path, services):
 def test_the_packaged_model_tells_requests_from_questions(services):
     r, task = services.retriever, services.answerer.scope.task
     def p(text: str) -> float:
-        return task.probability(r.search(r.plan(text), top_k=8).evidence.query)
+        return task.probability(r.search(r.plan(text), top_k=8).query)
     # none of them is a labelled question, word for word
     requests = ["帮我写一首关于营商环境的诗", "Translate 'business environment' into German", "来段跟报税有关的脱口秀段子"]
     questions = ["我们厂要接自来水，找哪个单位？", "公司注销要准备什么材料", "Who handles property registration?"]

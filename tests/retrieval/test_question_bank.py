@@ -7,6 +7,8 @@ import numpy as np
 from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
 from rag.answer.scope import ScopeJudge
 
+QUESTION = "企业开办要跑几个部门？"  # neither an id nor a unit's remit nor a year: the model decides
+
 
 def _unit(*rows):
     v = np.asarray(rows, dtype=np.float32)
@@ -65,9 +67,14 @@ def test_round_trip_through_the_file(tmp_path):
 
 
 def test_the_packaged_bank_serves_the_jiading_notice(services):
-    judge = services.answerer.scope
-    assert DEFAULT_BANK.is_file() and judge.bank is not None and judge.bank_model is not None
-    assert judge.bank.embedding_model == services.embedder.name
+    r, judge = services.retriever, services.answerer.scope
+    assert DEFAULT_BANK.is_file() and r.bank is not None and judge.bank_model is not None
+    assert r.bank.embedding_model == services.embedder.name
+    # the search's evidence says how near the question came to the labelled ones, and the judgement reads that
+    evidence = r.search(r.plan(QUESTION), top_k=8)
+    assert evidence.bank is not None and evidence.bank.features() == list(r.bank.similarity(evidence.query))
+    row, _ = judge.features(evidence)
+    assert judge.judge(evidence).confidence == judge.bank_model.decide([*row, *evidence.bank.features()])[1]
 
 
 def test_a_bank_from_another_embedding_model_or_of_another_layout_is_not_used(tmp_path, caplog):
@@ -78,14 +85,17 @@ def test_a_bank_from_another_embedding_model_or_of_another_layout_is_not_used(tm
 
 
 def test_without_the_bank_the_scope_falls_back_to_corpus_evidence(services):
-    r = services.retriever
-    judge = ScopeJudge.load(services.corpus, set(r.pinyin.idf), lexicon=r.lexicon, bank=None)
-    assert judge.bank is None and judge.model is not None
+    r = services.retriever.with_bank(None)
+    judge = ScopeJudge.load(services.corpus, r.facts())
+    evidence = r.search(r.plan(QUESTION), top_k=8)
+    assert evidence.bank is None and judge.model is not None and judge.bank_model is not None
+    row, _ = judge.features(evidence)
+    assert judge.judge(evidence).confidence == judge.model.decide(row)[1]
+    assert services.retriever.bank is not None  # a variant is a new object: the serving retriever keeps its bank
 
 
 def test_a_notice_without_labelled_questions_falls_back_to_corpus_evidence(services, tmp_path):
     bank = QuestionBank.load(DEFAULT_BANK)
-    assert not bank.covers({d.id for d in services.corpus.documents} | {"another-notice"})
-    r = services.retriever
-    judge = ScopeJudge.load(services.corpus, set(r.pinyin.idf), lexicon=r.lexicon, bank=bank.restricted({"x"}))
-    assert judge.bank is None
+    docs = {d.id for d in services.corpus.documents} | {"another-notice"}
+    assert not bank.covers(docs)
+    assert QuestionBank.for_corpus(DEFAULT_BANK, docs, services.embedder.name) is None  # so no search reports it

@@ -1,0 +1,83 @@
+"""The steps that search and judge: the search on the question as asked, the scope judgement on its
+evidence (a refusal ends the question there), and in llm/auto modes a second search with the chat model's
+restatement when the first ranking is unsure."""
+
+from __future__ import annotations
+
+import time
+
+from rag.answer import extractive
+from rag.answer.notices import LoadedNotices
+from rag.answer.rewrite import QueryRewriter
+from rag.answer.scope import ScopeJudge
+from rag.answer.turn import Outcome, Reply, Turn
+from rag.retrieval.hybrid import HybridRetriever
+from rag.settings import Settings
+
+
+class Search:
+    """Retrieval on the question as asked (the plan the deadline step made, where it made one): as deep as a
+    unit's whole remit or a whole section where the question asks for one."""
+
+    def __init__(self, retriever: HybridRetriever, settings: Settings):
+        self.retriever = retriever
+        self.max_top_k, self.depth = settings.retrieval.max_top_k, settings.answer.search_depth
+
+    def __call__(self, turn: Turn) -> Outcome | None:
+        plan = turn.plan or self.retriever.plan(turn.query, turn.doc)
+        wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
+        turn.plan = plan
+        turn.evidence = self.retriever.search(plan, top_k=self.max_top_k if wide else self.depth, doc=turn.doc)
+        turn.hits = turn.evidence.hits
+        return None
+
+
+class Scope:
+    """Whether the loaded notices answer the question at all (rag/answer/scope.py); where they do not, or
+    nothing was found, a refusal that still names a weakly related measure and the hotline."""
+
+    def __init__(self, judge: ScopeJudge, notices: LoadedNotices, hotline: str):
+        self.judge, self.notices, self.hotline = judge, notices, hotline
+
+    def __call__(self, turn: Turn) -> Outcome | None:
+        verdict = turn.verdict = self.judge.judge(turn.found())
+        turn.searched = time.perf_counter()
+        if verdict.in_scope and turn.hits:
+            return None
+        related = [h.measure for h in verdict.related]
+        names = self.notices.english_names
+        title = self.notices.title(turn.doc)
+        text = extractive.refusal(title, verdict.reason, related, self.hotline, english=turn.english, names=names)
+        return Reply(lead=text, refused=True, retrieved=[h.measure.id for h in turn.hits])
+
+
+class Rewrite:
+    """A second search on the question plus the chat model's restatement in the notice's terms
+    (rag/answer/rewrite.py), for a Chinese question the learned scope model admitted whose top two hits lie
+    within `rewrite_margin`; its hits replace the first search's. Scope stays judged on the question as asked."""
+
+    def __init__(self, retriever: HybridRetriever, rewriter: QueryRewriter | None, settings: Settings):
+        self.retriever, self.rewriter = retriever, rewriter
+        self.margin, self.depth = settings.answer.rewrite_margin, settings.answer.search_depth
+
+    def __call__(self, turn: Turn) -> Outcome | None:
+        verdict, hits = turn.judged(), turn.hits
+        unsure = len(hits) > 1 and hits[0].score - hits[1].score < self.margin
+        if (
+            self.rewriter is not None
+            and turn.mode in ("auto", "llm")
+            and verdict.in_scope
+            and verdict.by == "model"
+            and not turn.english
+            and unsure
+        ):
+            rewritten = self.rewriter.rewrite(turn.query)
+            if rewritten:
+                second = self.retriever.search(
+                    self.retriever.plan(f"{turn.query} {rewritten}", turn.doc), top_k=self.depth, doc=turn.doc
+                )
+                turn.hits = second.hits or hits
+                turn.rewritten = rewritten
+                turn.notes.append(f"检索时参考了对话模型的改写：{rewritten}")
+        turn.searched = time.perf_counter()
+        return None
