@@ -4,9 +4,10 @@ changed) knowing only what is below it.
 The graph comes from grimp, which reads the source and imports nothing (so this test loads none of faiss,
 torch or the models): every import statement counts, at any depth (inside functions, under TYPE_CHECKING),
 and `from x import y` is an import of the submodule x.y when y is one. import-linter, built on grimp, was not
-used: its `acyclic_siblings` contract looks at the children of one package at a time, so a cycle that runs
-through the second top-level package (rag.api → ui → rag.api) is not seen, and what it reports is a set of
-imports to remove rather than the cycle itself. Finding the cycles in grimp's graph takes a few lines here.
+used: its `acyclic_siblings` contract compares the children of one package at a time, so it misses a cycle
+that leaves that package on the way (tried: a.x → b.m → a.y → a.x passes it), rag and ui have no common
+parent to compare them under, and what it reports is a set of imports to remove rather than the cycle.
+Finding the cycles in grimp's graph takes a few lines here.
 
 A package is the first two dotted parts of a module under rag (rag.api, rag.answer, rag.services) and `ui` for
 all of ui/. The composition roots (rag.services, rag.api.app, rag.cli) import everything; nothing below them
