@@ -123,6 +123,22 @@ class AnswerSettings(BaseModel):
     select_margin: float = 0.35
     max_history_turns: int = 6
     search_depth: int = 8  # hits an answer is chosen from (a unit's whole remit: retrieval.max_top_k)
+    # a question asking for every measure on a topic (rag/answer/listing.py) gets the best hit's whole group
+    # (section, or part without sections) when it names the group's heading (`list_title_share` of the
+    # heading's weight) or `list_gathered` of the five best hits are in it; else the hits within `list_margin`
+    # of the best; at most `list_max`
+    list_title_share: float = 0.5
+    list_gathered: int = 2
+    list_margin: float = 0.35
+    list_max: int = 20
+    # a follow-up is searched twice, alone and completed from the conversation (rag/answer/followup.py); a
+    # measure ranks by its fused score on the question alone plus this share of its score on the completed one
+    followup_context_weight: float = 0.5
+    # the chat model's sentences that only repeat (a bare id, a copy of a measure, what the answer already
+    # says: rag/answer/novelty.py) are dropped: a copy holds `novelty_copy_share` of its character pairs from
+    # the measures, a repeat `novelty_repeat_share` from the answer so far
+    novelty_copy_share: float = 0.8
+    novelty_repeat_share: float = 0.7
     # what the chat model sees of the conversation (rag/answer/prompt.py): the last turns, each cut to a length
     prompt_history_turns: int = 2
     prompt_turn_chars: int = 600

@@ -39,6 +39,11 @@ class Answer(BaseModel):
     opening: str = Field(
         default="", description="the answer's first sentence: the words of the cited measure that answer the question"
     )
+    phrasing: dict[str, int] | None = Field(
+        default=None,
+        description="where the chat model ran: its sentences kept, and those dropped as adding nothing "
+        "(bare_id, copy, repeat)",
+    )
     source: Literal["retrieval", "standard"] = Field(
         default="retrieval", description="standard: a 标准答复 staff saved for a question of the same meaning"
     )

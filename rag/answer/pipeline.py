@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rag.answer.events import AnswerEvent, Done
+from rag.answer.highlight import Highlighter
 from rag.answer.model import Answer, Citation
 from rag.answer.notices import LoadedNotices
 from rag.answer.rewrite import QueryRewriter
@@ -42,6 +43,7 @@ class Parts:
     """What the steps are built from (rag/answer/service.py puts it together)."""
 
     notices: LoadedNotices
+    highlighter: Highlighter  # its gram weights (idf over the measures) also pick the answering clause
     retriever: HybridRetriever
     scope: ScopeJudge
     settings: Settings
@@ -60,8 +62,8 @@ def answer_steps(p: Parts) -> list[Step]:
         Search(p.retriever, p.settings),
         Scope(p.scope, p.notices, hotline),
         Rewrite(p.retriever, p.rewriter, p.settings),
-        Select(p.settings.answer),
-        Compose(p.notices, p.model),
+        Select(p.settings.answer, p.notices.corpus, p.highlighter),
+        Compose(p.notices, p.highlighter, p.model),
     ]
 
 
@@ -95,6 +97,10 @@ def final_answer(reply: Reply, turn: Turn) -> Answer:
         notes=[*turn.notes, *reply.notes],
         timings={"search": searched, "answer": ended - turn.started},
         lead=reply.lead,
+        status="refused" if reply.refused else reply.status,
+        unstated=reply.unstated,
+        opening=reply.opening,
+        phrasing=reply.phrasing,
         source=reply.source,
         standard=reply.standard,
     )

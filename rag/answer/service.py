@@ -63,7 +63,9 @@ class Answerer:
         self.notices = LoadedNotices(corpus, settings.current_date)
         self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None
         model = ModelAnswer(chat, corpus, settings) if chat is not None else None
-        self.parts = Parts(self.notices, retriever, self.scope, settings, model, self.rewriter, standard)
+        self.parts = Parts(
+            self.notices, self.highlighter, retriever, self.scope, settings, model, self.rewriter, standard
+        )
         self.pipeline = Pipeline(answer_steps(self.parts))
 
     def ask(
@@ -99,7 +101,9 @@ class Answerer:
             yield event
 
     def _finish(self, answer: Answer, question: str, doc: str | None, channel: str | None, client: str | None):
-        own_words = answer.lead if answer.mode == "llm" or answer.source == "standard" else ""
+        # the card marks what the answer's own words quote: the answering clause it opens with, the model's
+        # sentences, a standard answer's text
+        own_words = "" if answer.refused else answer.lead
         answer = answer.model_copy(
             update={"citations": self.highlighter.mark(answer.citations, to_simplified(question), own_words)}
         )

@@ -52,6 +52,8 @@ class Turn:
     rewritten: str | None = None  # the chat model's restatement, when a second search used it
     searched: float | None = None  # time.perf_counter() when searching ended; None: answered without a search
     chosen: list[Measure] = field(default_factory=list)  # the measures the answer rests on
+    # a list question's answer lists every measure chosen, one line each; the group's heading, "" for none
+    listing: str | None = None
 
     @classmethod
     def start(cls, question: str, history: list[dict] | None, mode: str, doc: str | None) -> Turn:
@@ -100,6 +102,11 @@ class Reply:
     notes: list[str] = field(default_factory=list)  # what this ending adds to the turn's notes
     source: Literal["retrieval", "standard"] = "retrieval"
     standard: StandardRef | None = None
+    # whether the measures give what was asked: partial when the question asks for a detail none states
+    status: Literal["answered", "partial"] = "answered"
+    unstated: str | None = None  # the kind of detail not stated (partial)
+    opening: str = ""  # the first line: the words of the measure that answer (rag/answer/opening.py)
+    phrasing: dict[str, int] | None = None  # the chat model's sentences kept and dropped (rag/answer/novelty.py)
 
     @property
     def whole(self) -> str:

@@ -129,7 +129,7 @@ def test_the_admin_upload_returns_the_lines_the_parser_placed(svc, tmp_path, mon
     upload = Services(svc.settings.model_copy(update={"corpus_dir": tmp_path / "corpus", "index_dir": tmp_path / "index",
                                                       "data_dir": tmp_path / "data"}))
     upload.__dict__["embedder"] = svc.embedder  # the model already loaded, for the four new vectors too
-    monkeypatch.setattr("rag.api.reindex.make_embedder", lambda cfg: svc.embedder)
+    monkeypatch.setattr("rag.indexing.reindex.make_embedder", lambda cfg: svc.embedder)
     notice = ROOT / "tests" / "fixtures" / "notices" / "as-written" / "qinghe-2024-6.txt"
     status = ingest_notice(upload, str(notice), "", False)
     assert status.startswith("✓ 已导入") and "请核对以下由解析器自行归属的行" in status

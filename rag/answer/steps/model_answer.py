@@ -14,6 +14,7 @@ from typing import Literal
 from rag.answer import extractive
 from rag.answer.events import Replace, Token, tokens
 from rag.answer.guard import Guard, split_sentences
+from rag.answer.novelty import Novelty
 from rag.answer.prompt import build_messages
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
@@ -22,6 +23,7 @@ from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 REJECTED = "模型回答未通过核验或未完成，已改为摘录式回答："
+ADDED_NOTHING = "对话模型的句子只重复了摘录的内容，已略去"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Phrased:
     lead: str
     mode: Literal["llm", "extractive"]
     notes: list[str]
+    kept: int = 0  # the model's sentences shown
+    dropped: dict[str, int] | None = None  # the model's sentences dropped as adding nothing, by why
 
 
 class ModelAnswer:
@@ -55,6 +59,8 @@ class ModelAnswer:
         preface = opening + fallback.lead + "\n"
         yield from tokens(preface)
         guard = Guard(self.corpus, chosen, question, cfg.guard_min_pairs, cfg.guard_wording_share)
+        measures = "\n".join(m.text for m in chosen)
+        novelty = Novelty(measures, preface, cfg.novelty_copy_share, cfg.novelty_repeat_share)
         held: list[str] = []  # sentences withheld until the model shows it is answering from the measures
         body, buffer, problems = "", "", []
         try:
@@ -71,6 +77,8 @@ class ModelAnswer:
                     problems = guard.check(s)
                     if problems:
                         break
+                    if novelty.judge(s) is not None:  # true, but it only repeats what the answer shows
+                        continue
                     held.append(s)
                     if guard.grounded:
                         yield from tokens("".join(held))
@@ -82,7 +90,7 @@ class ModelAnswer:
                     break
             if not problems and buffer.strip():
                 problems = guard.check(buffer)
-                if not problems:
+                if not problems and novelty.judge(buffer) is None:
                     held.append(buffer)
             if not problems and not guard.grounded:
                 problems = ["did not cite any selected measure or responsible unit"]
@@ -102,7 +110,11 @@ class ModelAnswer:
             yield from tokens(fallback.quoted, "quoted")
             return Phrased(opening + fallback.lead, "extractive", [REJECTED + "；".join(problems)])
         body += "".join(held)
+        dropped = dict(novelty.dropped)
+        if not body.strip():  # every sentence only repeated the answer: it stays extractive, with nothing withdrawn
+            yield from tokens(fallback.quoted, "quoted")
+            return Phrased(opening + fallback.lead, "extractive", [ADDED_NOTHING], 0, dropped)
         yield from tokens("".join(held))
         yield from tokens("\n")
         yield from tokens(fallback.quoted, "quoted")  # the quoted measures and their units, from the data
-        return Phrased(preface + body, "llm", [])
+        return Phrased(preface + body, "llm", [], novelty.kept, dropped)

@@ -4,6 +4,7 @@ restatement when the first ranking is unsure."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from rag.answer import extractive
@@ -11,6 +12,7 @@ from rag.answer.notices import LoadedNotices
 from rag.answer.rewrite import QueryRewriter
 from rag.answer.scope import ScopeJudge
 from rag.answer.turn import Outcome, Reply, Turn
+from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
 from rag.settings import Settings
 
@@ -22,14 +24,35 @@ class Search:
     def __init__(self, retriever: HybridRetriever, settings: Settings):
         self.retriever = retriever
         self.max_top_k, self.depth = settings.retrieval.max_top_k, settings.answer.search_depth
+        self.context_weight = settings.answer.followup_context_weight
 
     def __call__(self, turn: Turn) -> Outcome | None:
         plan = turn.plan or self.retriever.plan(turn.query, turn.doc)
         wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
         turn.plan = plan
-        turn.evidence = self.retriever.search(plan, top_k=self.max_top_k if wide else self.depth, doc=turn.doc)
+        depth = self.max_top_k if wide else self.depth
+        turn.evidence = self.retriever.search(plan, top_k=depth, doc=turn.doc)
         turn.hits = turn.evidence.hits
+        if turn.query != turn.cleaned and not wide:  # a follow-up, completed from the conversation
+            alone = self.retriever.search(self.retriever.plan(turn.cleaned, turn.doc), top_k=depth, doc=turn.doc)
+            turn.hits = follow_up_hits(alone.hits, turn.hits, self.context_weight, depth)
         return None
+
+
+def follow_up_hits(alone: list[Hit], completed: list[Hit], context_weight: float, depth: int) -> list[Hit]:
+    """A follow-up's ranking: each measure's score on what it newly asks, plus `context_weight` of its score
+    on the question completed from the conversation. "那盖的过程中各部门来检查，会来几回？" after two turns about
+    permits should find the measure on joint inspections, which the question alone names, while "这个要多久"
+    after the same turns stays on the permits, which only the conversation names. An id the follow-up writes
+    (via "id") keeps its place first. The scope judgement still reads the completed question's evidence."""
+    scores: dict[str, float] = {}
+    first: dict[str, Hit] = {}
+    for weight, hits in ((1.0, alone), (context_weight, completed)):
+        for h in hits:
+            scores[h.measure.key] = scores.get(h.measure.key, 0.0) + weight * h.score
+            first.setdefault(h.measure.key, h)
+    ranked = sorted(scores, key=lambda k: (-("id" in first[k].via), -scores[k]))
+    return [dataclasses.replace(first[k], score=scores[k]) for k in ranked[:depth]]
 
 
 class Scope:
