@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rag.answer import deadlines, extractive
@@ -31,6 +31,7 @@ from rag.corpus.deadlines import find_deadlines
 from rag.corpus.model import Measure
 from rag.language.script import to_simplified
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.llm.usage import TokenTally
 from rag.questionlog.store import LogEntry, QuestionLog
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
@@ -49,6 +50,7 @@ class Context:
     hits: list[Hit]
     verdict: ScopeVerdict
     rewritten: str | None = None  # the chat model's restatement, when a second search used it
+    tally: TokenTally = field(default_factory=TokenTally)  # the chat model's tokens, restatement and phrasing
 
 
 class Answerer:
@@ -219,6 +221,7 @@ class Answerer:
                     notes=notes,
                     timings=timings,
                     lead=text,
+                    usage=context.tally.usage,
                 )
             )
             return
@@ -241,7 +244,7 @@ class Answerer:
         lead, used = opening + fallback.lead, "extractive"
         if use_model:
             lead, used, model_notes = yield from self._model_answer(
-                query, chosen, history, english, fallback, strict=mode == "llm", opening=opening
+                query, chosen, history, english, fallback, strict=mode == "llm", opening=opening, tally=context.tally
             )
             notes += model_notes
         else:
@@ -258,6 +261,7 @@ class Answerer:
                 notes=notes,
                 timings=timings,
                 lead=lead,
+                usage=context.tally.usage,
             )
         )
 
@@ -278,7 +282,7 @@ class Answerer:
             plan, top_k=self.settings.retrieval.max_top_k if wide else self.settings.answer.search_depth, doc=doc
         )
         verdict = self.scope.judge(result)
-        hits, rewritten = result.hits, None
+        hits, rewritten, tally = result.hits, None, TokenTally()
         cfg = self.settings.answer
         unsure = len(hits) > 1 and hits[0].score - hits[1].score < cfg.rewrite_margin
         if (
@@ -289,13 +293,13 @@ class Answerer:
             and not english
             and unsure
         ):
-            rewritten = self.rewriter.rewrite(query)
+            rewritten = self.rewriter.rewrite(query, tally=tally)
             if rewritten:
                 second = self.retriever.search(
                     self.retriever.plan(f"{query} {rewritten}", doc), top_k=cfg.search_depth, doc=doc
                 )
                 hits = second.hits or hits
-        return Context(plan, hits, verdict, rewritten)
+        return Context(plan, hits, verdict, rewritten, tally)
 
     def _model_answer(
         self,
@@ -306,6 +310,7 @@ class Answerer:
         fallback: extractive.Composed,
         strict: bool,
         opening: str = "",
+        tally: TokenTally | None = None,
     ) -> Generator[AnswerEvent, None, tuple[str, str, list[str]]]:
         """Stream the authoritative part (who to contact, per which measure) at once, then the model's checked
         sentences, then the quoted measures; returns (lead, mode used, notes). `opening` (validity warnings)
@@ -327,7 +332,7 @@ class Answerer:
                 temperature=cfg.temperature,
                 timeout_s=cfg.timeout_s,
             )
-            for piece in pieces:
+            for piece in (tally or TokenTally()).text(pieces):
                 buffer += piece
                 sentences, buffer = split_sentences(buffer)
                 for s in sentences:
