@@ -85,6 +85,13 @@ class Services:
         return make_chat_model(self.settings)
 
     @cached_property
+    def token_counter(self):
+        """Estimated token counts where the chat model gave none (the OpenAI API's usage)."""
+        from rag.embeddings.token_count import E5TokenCounter
+
+        return E5TokenCounter()
+
+    @cached_property
     def reindexer(self):
         """The one re-index job of this process (the admin API and the admin tab's notice upload share it)."""
         from rag.indexing.reindex import Reindexer

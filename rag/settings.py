@@ -160,6 +160,9 @@ class LLMSettings(BaseModel):
     base_url: str = "http://127.0.0.1:8001/v1"
     model: str = "qwen2.5-coder-1.5b-instruct"
     api_key: str = ""
+    # ask the OpenAI-compatible server for the generation's token counts (stream_options.include_usage);
+    # off for a server that refuses the field (answers then carry estimated counts)
+    ask_usage: bool = True
 
 
 class ServerSettings(BaseModel):

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from rag.corpus.citation import Citation
+from rag.llm.usage import Usage
 
 __all__ = ["Answer", "Citation", "StandardRef"]
 
@@ -48,6 +49,11 @@ class Answer(BaseModel):
         default="retrieval", description="standard: a 标准答复 staff saved for a question of the same meaning"
     )
     standard: StandardRef | None = Field(default=None, description="the standard answer used, when source is standard")
+    usage: Usage | None = Field(
+        default=None,
+        description="the chat model's tokens for this answer (its restatement of the question and its phrasing), "
+        "as its back-end counted them; null when it did not run or a run went uncounted (stopped early)",
+    )
 
     def to_dict(self) -> dict:
         return self.model_dump()

@@ -101,6 +101,7 @@ def final_answer(reply: Reply, turn: Turn) -> Answer:
         unstated=reply.unstated,
         opening=reply.opening,
         phrasing=reply.phrasing,
+        usage=turn.tally.usage,
         source=reply.source,
         standard=reply.standard,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.llm.usage import TokenTally
 
 log = logging.getLogger(__name__)
 SYSTEM = (
@@ -27,16 +28,16 @@ class QueryRewriter:
     def __init__(self, chat: ChatModel, max_tokens: int = 40, timeout_s: float = 8.0, max_chars: int = 100):
         self.chat, self.max_tokens, self.timeout_s, self.max_chars = chat, max_tokens, timeout_s, max_chars
 
-    def rewrite(self, question: str, english: bool = False) -> str | None:
-        """One line of the notice's terms for the question, or None when the model cannot give one in time."""
+    def rewrite(self, question: str, english: bool = False, tally: TokenTally | None = None) -> str | None:
+        """One line of the notice's terms for the question, or None when the model cannot give one in time.
+        The generation's token counts go to `tally`, the answer's."""
         messages = [
             {"role": "system", "content": SYSTEM_EN if english else SYSTEM},
             {"role": "user", "content": question[:600]},
         ]
         try:
-            text = "".join(
-                self.chat.stream(messages, max_tokens=self.max_tokens, temperature=0.0, timeout_s=self.timeout_s)
-            )
+            pieces = self.chat.stream(messages, max_tokens=self.max_tokens, temperature=0.0, timeout_s=self.timeout_s)
+            text = "".join((tally or TokenTally()).text(pieces))
         except (ModelBusy, ModelTimeout, ModelUnavailable) as exc:
             log.info("no rewrite: %s", exc)
             return None

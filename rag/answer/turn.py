@@ -22,6 +22,7 @@ from rag.answer.model import StandardRef
 from rag.answer.scope import ScopeVerdict
 from rag.corpus.model import Measure
 from rag.language.script import to_simplified
+from rag.llm.usage import TokenTally
 from rag.retrieval.evidence import Evidence
 from rag.retrieval.hit import Hit
 from rag.retrieval.query import QueryPlan
@@ -54,6 +55,7 @@ class Turn:
     chosen: list[Measure] = field(default_factory=list)  # the measures the answer rests on
     # a list question's answer lists every measure chosen, one line each; the group's heading, "" for none
     listing: str | None = None
+    tally: TokenTally = field(default_factory=TokenTally)  # the chat model's tokens: restatement and phrasing
 
     @classmethod
     def start(cls, question: str, history: list[dict] | None, mode: str, doc: str | None) -> Turn:

@@ -25,5 +25,6 @@ class ChatModel(Protocol):
     name: str
 
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, timeout_s: float) -> Iterator[str]:
-        """Yield text pieces as generated. Raises ModelBusy, ModelUnavailable or ModelTimeout."""
+        """Yield text pieces as generated. Raises ModelBusy, ModelUnavailable or ModelTimeout. A back-end that
+        counts tokens returns a Generation (rag/llm/usage.py), which has the counts once it has ended."""
         ...

@@ -17,7 +17,7 @@ def make_chat_model(settings: Settings) -> ChatModel | None:
         if cfg.backend == "openai":
             from rag.llm.openai_compat import OpenAICompatibleChatModel
 
-            return OpenAICompatibleChatModel(cfg.base_url, cfg.model, cfg.api_key, cfg.queue_size)
+            return OpenAICompatibleChatModel(cfg.base_url, cfg.model, cfg.api_key, cfg.queue_size, cfg.ask_usage)
     except ModelUnavailable:
         return None
     raise ValueError(f"unknown llm backend {cfg.backend!r}")

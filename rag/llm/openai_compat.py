@@ -8,24 +8,32 @@ from typing import TYPE_CHECKING, cast
 
 from rag.llm.base import ModelTimeout, ModelUnavailable
 from rag.llm.gate import GenerationGate
+from rag.llm.usage import Generation, Usage
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
 
 
 class OpenAICompatibleChatModel:
-    def __init__(self, base_url: str, model: str, api_key: str = "", queue_size: int = 16):
-        from openai import OpenAI
+    def __init__(self, base_url: str, model: str, api_key: str = "", queue_size: int = 16, ask_usage: bool = True):
+        import openai
 
         self.name = f"openai/{model}"
         self._url = base_url.rstrip("/")
         self._model = model
         # no retries: the answer pipeline falls back to the extractive answer at once instead
-        self._client = OpenAI(base_url=self._url, api_key=api_key or "unused", max_retries=0)
+        self._client = openai.OpenAI(base_url=self._url, api_key=api_key or "unused", max_retries=0)
         self._keyless = not api_key  # a local server without keys: send no Authorization header at all
         self.gate = GenerationGate(queue_size)  # the server queues too; this only bounds our own callers
+        # OpenAI's way to have a stream's token counts: one last chunk with no choices and the usage
+        self._stream_options = {"include_usage": True} if ask_usage else openai.omit
 
-    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, timeout_s: float) -> Iterator[str]:
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float, timeout_s: float) -> Generation:
+        return Generation(self._pieces(messages, max_tokens, temperature, timeout_s))
+
+    def _pieces(
+        self, messages: list[dict], max_tokens: int, temperature: float, timeout_s: float
+    ) -> Iterator[str | Usage]:
         import httpx
         import openai
 
@@ -39,13 +47,22 @@ class OpenAICompatibleChatModel:
                     max_tokens=max_tokens,
                     temperature=temperature,
                     stream=True,
+                    stream_options=self._stream_options,
                     timeout=timeout,
                     extra_headers=headers,
                 ) as chunks:
+                    usage = None
                     for chunk in chunks:
                         piece = chunk.choices[0].delta.content if chunk.choices else None
                         if piece:
                             yield piece
+                        if chunk.usage is not None:  # the last chunk's; some servers count on every chunk
+                            usage = Usage(
+                                prompt_tokens=chunk.usage.prompt_tokens,
+                                completion_tokens=chunk.usage.completion_tokens,
+                            )
+                    if usage is not None:
+                        yield usage
             except openai.APITimeoutError as exc:
                 raise ModelTimeout(f"chat server did not answer within {timeout_s:.0f} s") from exc
             except openai.APIStatusError as exc:

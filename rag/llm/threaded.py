@@ -7,15 +7,17 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from rag.llm.base import ModelTimeout
 
 _END = object()
+T = TypeVar("T")
 
 
 def stream_with_deadline(
-    produce: Callable[[threading.Event], Iterator[str]], timeout_s: float, on_finish: Callable[[], None] = lambda: None
-) -> Iterator[str]:
+    produce: Callable[[threading.Event], Iterator[T]], timeout_s: float, on_finish: Callable[[], None] = lambda: None
+) -> Iterator[T]:
     """Yield what `produce` yields; raise ModelTimeout once timeout_s has passed. `produce` receives a stop
     event and must stop soon after it is set; on_finish runs in the worker when it is done (releases the gate)."""
     out: queue.Queue = queue.Queue()

@@ -131,4 +131,10 @@ def units_text(r: Units) -> str:
 
 
 def answer_text(r: Answer) -> str:
-    return r.answer
+    """The answer as written, which quotes each measure it rests on once, then what it cites by id, section
+    and units. Not the citations' text: that would show every measure twice (the structured citations
+    carry it, for programs)."""
+    if not r.citations:
+        return r.answer
+    cited = "\n".join(f"- 【{c.id}】{c.doc} · {c.section}；{roles_text(c.roles)}" for c in r.citations)
+    return f"{r.answer}\n\n依据 / Sources:\n{cited}"

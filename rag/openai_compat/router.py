@@ -74,15 +74,16 @@ def chat_completions(req: ChatCompletionRequest, svc: Annotated[Services, Depend
     except BadRequest as exc:
         return _bad(exc)
     require_document(svc, question.doc)
-    service = ChatCompletions(svc.answerer, with_doc=len(svc.corpus.documents) > 1)
+    service = ChatCompletions(svc.answerer, svc.token_counter.count, with_doc=len(svc.corpus.documents) > 1)
     if not req.stream:
         return service.complete(question, req.model)
     events = service.events(question)
     first = next(events)  # fail before the 200 goes out (a busy model is a 503), not inside the stream
+    with_usage = req.stream_options is not None and req.stream_options.include_usage
 
     def frames():
-        for chunk in service.chunks(_chain(first, events), req.model):
-            yield _frame(chunk)
+        for chunk in service.chunks(_chain(first, events), req.model, question if with_usage else None):
+            yield _frame(chunk, with_usage)
         yield {"data": "[DONE]"}
 
     return EventSourceResponse(frames(), sep="\n", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -96,9 +97,12 @@ def _bad(exc: BadRequest) -> JSONResponse:
     )
 
 
-def _frame(chunk: ChatCompletionChunk) -> dict:
+def _frame(chunk: ChatCompletionChunk, with_usage: bool = False) -> dict:
     data = chunk.model_dump(exclude_none=True)  # OpenAI leaves out what a chunk does not carry …
-    data["choices"][0].setdefault("finish_reason", None)  # … except finish_reason, null until the last chunk
+    for choice in data["choices"]:
+        choice.setdefault("finish_reason", None)  # … except finish_reason, null until the last chunk,
+    if with_usage:
+        data.setdefault("usage", None)  # … and, when the usage was asked for, usage: null until the chunk after it
     return {"data": json.dumps(data, ensure_ascii=False)}
 
 

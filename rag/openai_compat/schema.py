@@ -1,8 +1,8 @@
 """The part of OpenAI's chat-completions schema this service reads and writes.
 
-Requests accept every field OpenAI's clients send (temperature, top_p, stream_options, user, …) and use
-only `model`, `messages` and `stream`: sampling settings cannot change an answer that is assembled from the
-notice and checked. `doc` is this service's own extension (the `openai` client sends it with `extra_body`).
+Requests accept every field OpenAI's clients send (temperature, top_p, user, …) and use only `model`,
+`messages`, `stream` and `stream_options`: sampling settings cannot change an answer that is assembled from
+the notice and checked. `doc` is this service's own extension (the `openai` client sends it with `extra_body`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ class ChatMessage(BaseModel):
         return "".join(p.text or "" for p in self.content)
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    include_usage: bool = Field(False, description="end the stream with a chunk of no choices and the usage")
+
+
 class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -52,6 +58,7 @@ class ChatCompletionRequest(BaseModel):
         ..., min_length=1, max_length=200, description="the conversation; the last message is the user's question"
     )
     stream: bool = False
+    stream_options: StreamOptions | None = None
     doc: DocId | None = Field(None, description="limit to one document id (this service's extension)")
 
 
@@ -72,6 +79,12 @@ class AssistantMessage(BaseModel):
     content: str
 
 
+class CompletionUsage(BaseModel):
+    prompt_tokens: int = Field(description="the chat model's when it ran, else estimated: the question and history")
+    completion_tokens: int = Field(description="the chat model's when it ran, else estimated: the reply")
+    total_tokens: int
+
+
 class Choice(BaseModel):
     index: int = 0
     message: AssistantMessage
@@ -84,6 +97,7 @@ class ChatCompletion(BaseModel):
     created: int
     model: str
     choices: list[Choice]
+    usage: CompletionUsage
     # beyond OpenAI's schema: what the answer rests on, for clients that show sources
     citations: list[Citation] = Field(description="the measures the answer cites, with their responsible units")
     refused: bool = Field(description="true when the notices do not cover the question")
@@ -107,6 +121,7 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str
     choices: list[ChunkChoice]
+    usage: CompletionUsage | None = None  # on the chunk after the last, when stream_options.include_usage asks
     citations: list[Citation] | None = None  # on the last chunk only
     refused: bool | None = None
     notes: list[str] | None = None

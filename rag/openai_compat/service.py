@@ -25,6 +25,7 @@ from rag.openai_compat.schema import (
     ChunkChoice,
     Delta,
 )
+from rag.openai_compat.usage import Count, completion_usage
 from rag.schemas.fields import clean_text
 
 # said when the chat model's phrasing, already streamed, failed the checks: the chunks cannot be taken back
@@ -49,6 +50,10 @@ class Question:
     mode: str
     doc: str | None
 
+    def asked(self) -> list[str]:
+        """What the asker sent that an answer reads: the question and the history."""
+        return [self.text, *(turn["content"] for turn in self.history)]
+
 
 def question_of(req: ChatCompletionRequest, max_chars: int) -> Question:
     """The last message is the question; earlier user and assistant messages are the history (system and
@@ -70,16 +75,20 @@ def question_of(req: ChatCompletionRequest, max_chars: int) -> Question:
 
 
 class ChatCompletions:
-    def __init__(self, answerer: Answerer, with_doc: bool = False, clock=time.time):
-        self.answerer, self.with_doc, self.clock = answerer, with_doc, clock
+    """`count` estimates token counts where the chat model gave none (rag/embeddings/token_count.py)."""
+
+    def __init__(self, answerer: Answerer, count: Count, with_doc: bool = False, clock=time.time):
+        self.answerer, self.count, self.with_doc, self.clock = answerer, count, with_doc, clock
 
     def complete(self, q: Question, model: str) -> ChatCompletion:
         answer = self.answerer.ask(q.text, q.history, q.mode, q.doc, channel="openai")
+        content = markdown.render(answer, self.with_doc)
         return ChatCompletion(
             id=_new_id(),
             created=int(self.clock()),
             model=model,
-            choices=[Choice(message=AssistantMessage(content=markdown.render(answer, self.with_doc)))],
+            choices=[Choice(message=AssistantMessage(content=content))],
+            usage=completion_usage(answer.usage, q.asked(), content, self.count),
             citations=_citations(answer),
             refused=answer.refused,
             notes=answer.notes,
@@ -89,10 +98,16 @@ class ChatCompletions:
         """The Answerer's events; the first is taken before the response starts, so a busy model is a 503."""
         return self.answerer.stream(q.text, q.history, q.mode, q.doc, channel="openai")
 
-    def chunks(self, events: Iterator[AnswerEvent], model: str) -> Iterator[ChatCompletionChunk]:
+    def chunks(
+        self, events: Iterator[AnswerEvent], model: str, usage_for: Question | None = None
+    ) -> Iterator[ChatCompletionChunk]:
+        """The answer as OpenAI's chunks; with `usage_for`, the question asked (stream_options.include_usage),
+        one more chunk after the last, with no choices and the usage, as OpenAI ends such a stream."""
         cid, created = _new_id(), int(self.clock())
+        sent: list[str] = []
 
         def chunk(delta: Delta, **last) -> ChatCompletionChunk:
+            sent.append(delta.content or "")
             return ChatCompletionChunk(
                 id=cid,
                 created=created,
@@ -126,6 +141,9 @@ class ChatCompletions:
                     refused=answer.refused,
                     notes=answer.notes,
                 )
+                if usage_for is not None:
+                    usage = completion_usage(answer.usage, usage_for.asked(), "".join(sent), self.count)
+                    yield ChatCompletionChunk(id=cid, created=created, model=model, choices=[], usage=usage)
 
 
 def _new_id() -> str:

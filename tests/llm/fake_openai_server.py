@@ -36,6 +36,9 @@ class FakeOpenAIServer:
                         time.sleep(self.delay)
                     chunk = {"choices": [{"index": 0, "delta": {"content": self.reply[i:i + 4]}}]}
                     yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+                if (body.get("stream_options") or {}).get("include_usage"):  # as OpenAI: a last chunk, no choices
+                    usage = {"prompt_tokens": 42, "completion_tokens": len(self.reply), "total_tokens": 42 + len(self.reply)}
+                    yield f"data: {json.dumps({'choices': [], 'usage': usage})}\n\n"
                 yield "data: [DONE]\n\n"
 
             return StreamingResponse(events(), media_type="text/event-stream")

@@ -3,6 +3,7 @@ import pytest
 from rag.answer.service import Answerer
 from rag.llm.base import ModelTimeout, ModelUnavailable
 from rag.llm.openai_compat import OpenAICompatibleChatModel
+from rag.llm.usage import Usage
 from tests.llm.fake_openai_server import FakeOpenAIServer, free_port
 
 REPLY = "根据【二(四)4】，供水接入推行全过程“一门式”集成服务，报装、查询、缴费业务全程网上办理。"
@@ -11,10 +12,20 @@ REPLY = "根据【二(四)4】，供水接入推行全过程“一门式”集�
 def test_streams_from_an_openai_compatible_server():
     with FakeOpenAIServer(REPLY) as server:
         chat = OpenAICompatibleChatModel(server.base_url, "qwen-test", api_key="sk-test")
-        text = "".join(chat.stream([{"role": "user", "content": "hi"}], max_tokens=50, temperature=0.1, timeout_s=10))
-        assert text == REPLY
+        generation = chat.stream([{"role": "user", "content": "hi"}], max_tokens=50, temperature=0.1, timeout_s=10)
+        assert "".join(generation) == REPLY
         body = server.requests[0]
         assert body["model"] == "qwen-test" and body["stream"] is True and body["max_tokens"] == 50
+        assert body["stream_options"] == {"include_usage": True}  # the server's own counts, on a last chunk
+        assert generation.usage == Usage(prompt_tokens=42, completion_tokens=len(REPLY))
+
+
+def test_a_server_that_refuses_stream_options_is_not_asked():
+    with FakeOpenAIServer(REPLY) as server:
+        chat = OpenAICompatibleChatModel(server.base_url, "m", api_key="sk-test", ask_usage=False)
+        generation = chat.stream([{"role": "user", "content": "hi"}], max_tokens=5, temperature=0, timeout_s=10)
+        assert "".join(generation) == REPLY and generation.usage is None
+        assert "stream_options" not in server.requests[0]
 
 
 def test_bad_key_and_unreachable_server_are_unavailable():
@@ -39,6 +50,7 @@ def test_remote_back_end_answers_through_the_pipeline(services):
         chat = OpenAICompatibleChatModel(server.base_url, "m", api_key="sk-test")
         answer = Answerer(services.corpus, services.retriever, chat, services.settings).ask("我们厂要接自来水，找哪个单位？", mode="llm")
     assert answer.mode == "llm" and "一门式" in answer.answer and "区自来水公司" in answer.answer
+    assert answer.usage == Usage(prompt_tokens=42, completion_tokens=len(REPLY))
 
 
 def test_settings_choose_the_back_end(tmp_path):

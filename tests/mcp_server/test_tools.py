@@ -71,6 +71,20 @@ def test_ask_answers_with_verified_citations_and_refuses_out_of_scope(server):
     assert call(server, "ask", {"question": "明年的高考分数线是多少？"}).structured_content["refused"] is True
 
 
+def test_ask_text_shows_each_measure_once_then_what_it_cites(server, corpus):
+    # the answer quotes every measure it rests on; the citations' own text (in the structured content, for
+    # programs) is not written out again, so a client showing the text sees each measure's words once
+    r = call(server, "ask", {"question": "接电接水接气有哪些便利措施？"})
+    text, answer = r.content[0].text, r.structured_content
+    assert len(r.content) == 1 and text.startswith(answer["answer"])
+    for c in answer["citations"]:
+        body = corpus.lookup(c["id"], c["doc"])[0].body
+        assert text.count(body) == 1, c["id"]
+        assert f"- 【{c['id']}】{c['doc']} · {c['section']}；" in text.split("依据 / Sources:")[1]
+    refused = call(server, "ask", {"question": "明年的高考分数线是多少？"})
+    assert refused.content[0].text == refused.structured_content["answer"]  # nothing cited, nothing added
+
+
 @pytest.mark.parametrize("name, args, says", [
     ("get_measure", {"id": "九(九)9"}, "no measure"),
     ("unit_measures", {"name": "区魔法局"}, "no unit"),

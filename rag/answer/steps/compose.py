@@ -104,7 +104,14 @@ class Compose:
     ) -> Generator[Token | Replace, None, Reply]:
         assert self.model is not None
         phrased = yield from self.model.stream(
-            turn.query, turn.chosen, turn.history, turn.english, fallback, strict=turn.mode == "llm", opening=opening
+            turn.query,
+            turn.chosen,
+            turn.history,
+            turn.english,
+            fallback,
+            strict=turn.mode == "llm",
+            opening=opening,
+            tally=turn.tally,
         )
         phrasing = {"kept": phrased.kept, **(phrased.dropped or {})} if phrased.dropped is not None else None
         return replace(

@@ -19,6 +19,7 @@ from rag.answer.prompt import build_messages
 from rag.corpus.collection import Corpus
 from rag.corpus.model import Measure
 from rag.llm.base import ChatModel, ModelBusy, ModelTimeout, ModelUnavailable
+from rag.llm.usage import TokenTally
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class ModelAnswer:
         fallback: extractive.Composed,
         strict: bool,
         opening: str = "",
+        tally: TokenTally | None = None,
     ) -> Generator[Token | Replace, None, Phrased]:
         """The events, and what came out. `opening` (validity warnings) opens the answer whichever way it
         ends. In `strict` (llm) mode a busy model is an error, not a fallback."""
@@ -70,7 +72,7 @@ class ModelAnswer:
                 temperature=llm.temperature,
                 timeout_s=llm.timeout_s,
             )
-            for piece in pieces:
+            for piece in (tally or TokenTally()).text(pieces):
                 buffer += piece
                 sentences, buffer = split_sentences(buffer)
                 for s in sentences:

@@ -94,7 +94,7 @@ class Rewrite:
             and not turn.english
             and unsure
         ):
-            rewritten = self.rewriter.rewrite(turn.query)
+            rewritten = self.rewriter.rewrite(turn.query, tally=turn.tally)
             if rewritten:
                 second = self.retriever.search(
                     self.retriever.plan(f"{turn.query} {rewritten}", turn.doc), top_k=self.depth, doc=turn.doc
