@@ -29,6 +29,7 @@ class Detail(StrEnum):
     PLACE = "place"  # where: an address, a window, a website
     MATERIALS = "materials"  # which documents to hand in
     HOURS = "hours"  # opening hours
+    ITEMS = "items"  # which items a list holds (the projects on a 清单, the trades in a 目录)
 
 
 # how each detail is named in an answer that says the notice does not give it
@@ -42,6 +43,7 @@ LABELS_ZH = {
     Detail.PLACE: "具体地址或办理地点",
     Detail.MATERIALS: "需要提交的材料清单",
     Detail.HOURS: "办公时间",
+    Detail.ITEMS: "具体名单或清单内容",
 }
 LABELS_EN = {
     Detail.MONEY: "the exact amount",
@@ -53,6 +55,7 @@ LABELS_EN = {
     Detail.PLACE: "the address or place",
     Detail.MATERIALS: "the list of documents to submit",
     Detail.HOURS: "the opening hours",
+    Detail.ITEMS: "the items the list holds",
 }
 
 _CN_NUM = "[0-9０-９一二两三四五六七八九十百千万]"
@@ -81,9 +84,18 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         ),
     ),
     (
+        Detail.ITEMS,
+        re.compile(
+            r"(?:清单|名单|目录|范围)(?:里|中|上)?(?:具体)?(?:都)?(?:有|包括|包含|列了)(?:哪些|什么|啥)|"
+            r"具体(?:有|包括|包含|是)(?:哪些|哪几)(?!措施|政策|条|项|举措)|"
+            r"(?i:what (?:is|are) on the list|which (?:items|projects|trades) are (?:on|in))"
+        ),
+    ),
+    (
         Detail.DURATION,
         re.compile(
-            r"多久|多长时间|多少天|几天|几个(?:工作)?(?:日|天|月)|多少个(?:工作)?(?:日|天|月)|多快|时限是|要等多|"
+            r"多久|多长时间|多少天|(?<![好哪这那])几天|(?<![好哪这那])几个(?:工作)?(?:日|天|月)|多少个(?:工作)?(?:日|天|月)|"
+            r"多快|时限是|要等多|"
             r"(?i:how long|how many (?:days|weeks|months|working days)|how quickly|how soon)"
         ),
     ),
@@ -91,7 +103,9 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         Detail.DATE,
         re.compile(
             r"什么时候|啥时候|何时|哪天|几号|几月|哪一年|截止|截至(?:日期|时间)?|什么时间|(?:到|在)哪年|(?:开始|结束)时间|"
-            r"(?i:\bwhen\b|what date|deadline|by what date|which year)"
+            # English "when" is as often a conjunction ("when adding a lift"): only its question forms
+            r"(?i:by when|what date|which date|deadline|which year|when (?:will|is|are|does|do|can|should|must) "
+            r"(?:the |it |i |we |they )?\w+ (?:open|start|begin|close|end|launch|due|available|apply|be paid|paid))"
         ),
     ),
     (
@@ -105,19 +119,27 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         Detail.MONEY,
         re.compile(
             r"多少钱|多少元|多少万|几万|几千|多少补贴|补(?:贴|助)?多少|奖(?:励)?多少|给多少|拿多少|领多少|退多少|"
-            r"金额|额度|上限是|最高(?:能|可以)?(?:拿|补|给|奖|领|贷)?多少|标准是多少|收费|费用是多少|"
+            r"金额|额度|上限是|最高(?:能|可以)?(?:拿|补|给|奖|领|贷)?多少|标准是多少|收多少|收费多少|费用是多少|"
             r"(?i:how much|what amount|amount of|maximum (?:amount|subsidy|grant))"
         ),
     ),
     (
         Detail.COUNT,
-        re.compile(r"多少(?:家|个|人|名|次|项|批|户|套)|几(?:家|个|人|名|次|项|批|户|回|套)|(?i:how many)"),
+        # not 好几个 (several), 哪几个部门 (which ones: a who or which question), 这几个
+        # and only as a question ("有几个发明专利，想…" tells, "有几个窗口？" asks)
+        re.compile(
+            r"(?:多少|(?<![好哪这那])几)(?:家|个|人|名|次|项|批|户|回|套)(?=[^，,。；;]{0,12}(?:[？?吗呢]|$))|"
+            r"(?i:how many)"
+        ),
     ),
     (
         Detail.PLACE,
         re.compile(
-            r"在哪(?:里|儿|个)?(?:办|申请|交|领|递交|提交)?|去哪(?:里|儿)?|什么地方|地址|地点|哪个窗口|哪个网站|网址|"
-            r"(?i:\bwhere\b|address|which (?:office|window|website) do i go)"
+            r"在哪(?:里|儿|个)?(?:办|申请|交|领|递交|提交)?|去哪(?:里|儿)?|什么地方|(?:什么|哪个)地址|地址(?:是|在)|"
+            r"办公地点|地点在|哪个窗口|哪个网站|网址|"
+            # English "where" also opens relative clauses ("a centre where …"): only its question forms
+            r"(?i:(?:^|[.?!]\s*)where (?:is|are|can|do|should|does|to)\b|what is the address|which (?:office|window|"
+            r"website) do)"
         ),
     ),
 ]
@@ -126,7 +148,9 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
 _GIVES: dict[Detail, re.Pattern[str]] = {
     Detail.MONEY: re.compile(rf"{_CN_NUM}+(?:\.\d+)?\s*(?:多)?(?:万|亿|千)?元|元/|(?i:rmb|yuan|cny)"),
     # a rate is stated by a figure: "按一定比例" or "贴息" alone do not say how much
-    Detail.RATE: re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|{_CN_NUM}成(?![本立为员])|{_CN_NUM}+倍"),
+    Detail.RATE: re.compile(
+        rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|{_CN_NUM}成(?![本立为员])|{_CN_NUM}+倍|{_CN_NUM}+分之{_CN_NUM}+|过半|半数"
+    ),
     Detail.COUNT: re.compile(rf"{_CN_NUM}+\s*(?:家|个|人|名|次|项|批|户|套|所|座|台|部|间)"),
     Detail.DATE: re.compile(r"(?:19|20)\d{2}年|\d{1,2}月\d{0,2}日?|年底|年内|季度|每年|每月"),
     Detail.DURATION: re.compile(
@@ -138,6 +162,8 @@ _GIVES: dict[Detail, re.Pattern[str]] = {
     ),
     Detail.MATERIALS: re.compile(r"材料|证明|证书|申请表|清单|复印件|执照|身份证|合同|发票|凭证"),
     Detail.HOURS: re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|工作日|周[一二三四五六日末]|双休日|节假日|24小时|全天"),
+    # an enumeration: three or more items joined by 、, or numbered sub-items
+    Detail.ITEMS: re.compile(r"(?:[^、，,。；;]{1,14}、){2,}[^、，,。；;]{1,14}|[（(][1-9一二三四五六][）)]"),
 }
 
 

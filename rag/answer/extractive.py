@@ -95,6 +95,7 @@ class _Phrases:
     remit: Callable[[str, int, str], str]  # (unit asked about, number of measures, ids)
     contact: Callable[[list[str], str, str], str]  # (units to contact, best id, other ids)
     quoted: str
+    above: str  # in place of a measure's text that the answer's opening already quotes whole
     units: Callable[[Measure], str]
     by_role: Callable[[str, str, str], str]  # (the units by role, best id, other ids)
     remit_roles: Callable[[str, dict[str, list[str]]], str]  # (unit asked about, role → ids)
@@ -107,6 +108,7 @@ _CHINESE = _Phrases(
         f"请联系：{'、'.join(units)}（依据措施{top}）。" + (f"另见措施{others}。" if others else "")
     ),
     quoted="相关措施原文：",
+    above="（原文即上文所引）",
     units=lambda m: roles_text(m.roles, m.units_open),
     by_role=lambda roles, top, others: (
         f"请联系——{roles}（依据措施{top}）。" + (f"另见措施{others}。" if others else "")
@@ -137,6 +139,7 @@ def _english(names: EnglishNames) -> _Phrases:
             f"Contact: {_units_en(units, names)} — per measure {top}." + (f" See also {others}." if others else "")
         ),
         quoted="The measures, quoted from the notice:",
+        above="(quoted in full above)",
         units=lambda m: roles_text(m.roles, m.units_open, english=True, names=names),
         by_role=lambda roles, top, others: (
             f"Contact — {roles} — per measure {top}." + (f" See also {others}." if others else "")
@@ -211,19 +214,26 @@ def compose(
         lead = say.by_role(roles, top, others)
     else:  # the best measure's units lead; the others' follow with their text
         lead = say.contact(contact_units(measures[:1]), top, others)
-    lines = [say.quoted]
-    for m in measures:
-        lines += [f"【{label[m.key]}】{m.body}", say.units(m)]
-    quoted = "\n".join(lines)
     if not question or idf is None or unit_query:
-        return Composed(lead, quoted, lead.split("\n")[0])
+        return Composed(lead, _quoted(measures, label, say, ""), lead.split("\n")[0])
     first = opening(question, measures, idf, label, _first_sentence(lead), english=english)
+    quoted = _quoted(measures, label, say, first.text)
     if asks_who(question) and first.status == "answered":  # the contact line became the opening
         rest = lead[len(_first_sentence(lead)) :].strip()
         lead = first.text + ("\n" + rest if rest else "")
     else:
         lead = first.text + "\n" + lead
     return Composed(lead, quoted, first.text, first.status, first.unstated)
+
+
+def _quoted(measures: list[Measure], label: dict[str, str], say: _Phrases, above: str) -> str:
+    """The measures quoted in full with their units; one the opening (`above`) already quotes whole is named,
+    not said twice."""
+    lines = [say.quoted]
+    for m in measures:
+        whole = m.body.strip().rstrip("。；;.")
+        lines += [f"【{label[m.key]}】" + (say.above if whole and whole in above else m.body), say.units(m)]
+    return "\n".join(lines)
 
 
 def _first_sentence(text: str) -> str:
