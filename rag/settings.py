@@ -85,6 +85,9 @@ class RetrievalSettings(BaseModel):
     # (indirect 0.920 → 0.942, English 0.915 → 0.923); bank_weight 0 turns the bank off
     question_bank: Path | None = None
     bank_weight: Annotated[float, Field(ge=0.0)] = 0.8
+    # with several notices loaded and a question that names none, search the notice that the corpus evidence
+    # alone (no labelled questions' vote) ranks first (rag/retrieval/routing.py); false: search them all at once
+    route_notices: bool = True
     bank_closeness_gain: Annotated[float, Field(ge=0.0)] = 15.0
     bank_closeness_pivot: float = 0.935
     bank_neighbours: Annotated[int, Field(ge=1)] = 3

@@ -38,8 +38,11 @@ from rag.retrieval.keyword import KeywordIndex, tokenized
 from rag.retrieval.query import QueryPlan, QueryPlanner
 from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
+from rag.retrieval.routing import best_notice, needs_routing
 from rag.retrieval.tokenize import Segmenter, pinyin_tokens
 from rag.settings import RetrievalSettings
+
+_NO_VOTE = Ranked(np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 @dataclass
@@ -121,7 +124,7 @@ class HybridRetriever:
         plan.unit_intent = self.remit.asks_remit(plan)
         return plan
 
-    def candidates(self, plan: QueryPlan, doc: str | None = None) -> Candidates:
+    def candidates(self, plan: QueryPlan, doc: str | None = None, vote: bool = True) -> Candidates:
         k = self.cfg.candidates
         q = self.embedder.embed_query(plan.text[: self.max_dense_chars])
         found = [(self._pos[key], score) for key, score in self.index.store.search(q, k, doc) if key in self._pos]
@@ -136,7 +139,9 @@ class HybridRetriever:
             routed += [i for i in remit if doc is None or self.measures[i].doc == doc][:k]
         if doc is not None:
             routed = [i for i in routed if self.measures[i].doc == doc]
-        votes, closeness = self._votes(self._feedback(q, dense.rows) if plan.latin else q, doc)
+        votes, closeness = (
+            self._votes(self._feedback(q, dense.rows) if plan.latin else q, doc) if vote else (_NO_VOTE, 0.0)
+        )
         lists = [dense.rows, keyword.rows, pinyin.rows, np.asarray(routed, dtype=np.int64), votes.rows]
         rows = np.unique(np.concatenate(lists))
 
@@ -201,7 +206,14 @@ class HybridRetriever:
         """Best measures first. A caller that has already planned the query passes the plan."""
         return self.search(plan or self.plan(query, doc), top_k, doc).hits
 
+    def route(self, plan: QueryPlan) -> str | None:
+        """The notice the question is about, by the corpus evidence alone (rag/retrieval/routing.py)."""
+        c = self.candidates(plan, None, vote=False)
+        return best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
+
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> Evidence:
+        if self.cfg.route_notices and needs_routing(plan, doc, len(self._doc_names)):
+            doc = self.route(plan)
         c = self.candidates(plan, doc)
         order = np.argsort(-c.fused, kind="stable")
         at = {int(r): j for j, r in enumerate(c.rows)}
@@ -251,8 +263,16 @@ class HybridRetriever:
             pinyin_best=float(p.scores[0]) if len(p.scores) else 0.0,
             background=(self._background @ q).astype(np.float64),
             query=q,
-            bank=BankCloseness(*self.bank.similarity(q)) if self.bank is not None else None,
+            bank=BankCloseness(*self.bank.similarity(q)) if self.bank is not None and self._bank_speaks(doc) else None,
         )
+
+    def _bank_speaks(self, doc: str | None) -> bool:
+        """Whether the labelled questions speak for the notice searched (all of them, where `doc` is None): a
+        notice without labelled questions of its own is judged on corpus evidence alone, as when loaded alone."""
+        if self.bank is None:
+            return False
+        answered = self.bank.answered_docs
+        return doc in answered if doc is not None else set(self._doc_names) <= answered
 
     def _doc_size(self, doc: str) -> int:
         d = self.corpus.document(doc)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +53,15 @@ class QuestionBank:
     def __len__(self) -> int:
         return len(self.answerable)
 
-    @property
+    @cached_property
     def docs(self) -> np.ndarray:
         """The document of each question's first answering measure; "" when out of scope."""
         return np.asarray([g.split("|")[0].split(":")[0] if g else "" for g in self.gold.tolist()])
+
+    @cached_property
+    def answered_docs(self) -> set[str]:
+        """The documents some answerable question of the bank is about."""
+        return set(self.docs[self.answerable].tolist())
 
     def covers(self, docs: set[str], minimum: int = 20) -> bool:
         """Whether every loaded document has enough answerable questions of its own for the bank to speak."""
