@@ -43,21 +43,18 @@ def main(argv: list[str] | None = None, services=None) -> dict[tuple[float, floa
     answerable = [q for q in questions if q.answerable and q.gold_ids]
     grid = [(w, gain) for w in args.weights for gain in args.gains]
     hits: dict[tuple[float, float], dict[str, list[bool]]] = {wg: defaultdict(list) for wg in grid}
-    kept_bank, kept_cfg = retriever.bank, retriever.cfg
-    try:
-        for g in sorted({writer(q) for q in answerable}):
-            retriever.bank = bank.restricted(docs, frozenset([g]))
-            for w, gain in grid:
-                update = {"bank_weight": w, "bank_closeness_gain": gain, "bank_neighbours": args.neighbours}
-                retriever.cfg = kept_cfg.model_copy(update=update)
-                for q in (q for q in answerable if writer(q) == g):
-                    top = retriever.retrieve(q.question, 1)
-                    gold = {m.key for gid in q.gold_ids for m in svc.corpus.lookup(gid)}
-                    ok = bool(top) and top[0].measure.key in gold
-                    hits[(w, gain)][q.category].append(ok)
-                    hits[(w, gain)]["OVERALL"].append(ok)
-    finally:
-        retriever.bank, retriever.cfg = kept_bank, kept_cfg
+    kept_cfg = retriever.cfg
+    for g in sorted({writer(q) for q in answerable}):
+        held_out = retriever.with_bank(bank.restricted(docs, frozenset([g])))  # a variant; the live one is kept
+        for w, gain in grid:
+            update = {"bank_weight": w, "bank_closeness_gain": gain, "bank_neighbours": args.neighbours}
+            held_out.cfg = kept_cfg.model_copy(update=update)
+            for q in (q for q in answerable if writer(q) == g):
+                top = held_out.retrieve(q.question, 1)
+                gold = {m.key for gid in q.gold_ids for m in svc.corpus.lookup(gid)}
+                ok = bool(top) and top[0].measure.key in gold
+                hits[(w, gain)][q.category].append(ok)
+                hits[(w, gain)]["OVERALL"].append(ok)
 
     categories = sorted(c for c in hits[grid[0]] if c != "OVERALL") + ["OVERALL"]
     print(f"{len(answerable)} answerable questions, {len(bank)} in the bank, writers held out one at a time")

@@ -16,15 +16,14 @@ class _FixedBank:
     def votes(self, q, neighbours, temperature):
         return Vote({self.key: 1.0}, self.closeness)
 
+    def similarity(self, q):  # what the search's evidence reports for the scope judgement; not under test here
+        return 0.0, 0.0
+
 
 def _scores(services, bank, **cfg) -> dict[str, float]:
-    r = services.retriever
-    kept_bank, kept_cfg = r.bank, r.cfg
-    try:
-        r.bank, r.cfg = bank, kept_cfg.model_copy(update=cfg)
-        return {h.measure.key: h.score for h in r.retrieve(QUESTION, 50)}
-    finally:
-        r.bank, r.cfg = kept_bank, kept_cfg
+    r = services.retriever.with_bank(bank)  # a variant: the session's retriever is left as it is
+    r.cfg = r.cfg.model_copy(update=cfg)
+    return {h.measure.key: h.score for h in r.retrieve(QUESTION, 50)}
 
 
 def test_near_questions_lift_their_measure_more_than_far_ones(services):

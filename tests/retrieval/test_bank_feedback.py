@@ -17,16 +17,15 @@ class _SpyBank:
         self.asked.append(np.array(q))
         return Vote({}, 0.0)
 
+    def similarity(self, q):  # what the search's evidence reports for the scope judgement; not under test here
+        return 0.0, 0.0
+
 
 def _asked(services, question: str, **cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r = services.retriever
-    kept_bank, kept_cfg = r.bank, r.cfg
     spy = _SpyBank()
-    try:
-        r.bank, r.cfg = spy, kept_cfg.model_copy(update=cfg)
-        r.search(r.plan(question), 3)
-    finally:
-        r.bank, r.cfg = kept_bank, kept_cfg
+    r = services.retriever.with_bank(spy)  # a variant: the session's retriever is left as it is
+    r.cfg = r.cfg.model_copy(update=cfg)
+    r.search(r.plan(question), 3)
     q = r.embedder.embed_query(r.plan(question).text)
     best = r.index.vectors[np.argsort(-(r.index.vectors @ q))[:3]].mean(axis=0)
     return spy.asked[0], q, best
