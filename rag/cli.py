@@ -160,7 +160,7 @@ def cmd_ingest(args) -> int:
     """Add a notice (.txt, .docx, .html) to the corpus; only its measures are embedded."""
     from pathlib import Path
 
-    from rag.ingest import check_notice, ingest, warning_lines
+    from rag.ingest import check_notice, ingest, knowledge_line, warning_lines
 
     path = Path(args.path)
     if args.show_text:
@@ -178,10 +178,12 @@ def cmd_ingest(args) -> int:
         )
         print("\n".join(warning_lines(path.name, doc.warnings)) or "every line is a known part of the layout")
         return 0
-    result = ingest(path, get_settings(), doc_id=args.id, replace=args.replace, build_index=not args.no_index)
+    cfg = get_settings()
+    result = ingest(path, cfg, doc_id=args.id, replace=args.replace, build_index=not args.no_index)
     print(result.summary())
     for line in warning_lines(path.name, result.warnings):
         print(line)
+    print(knowledge_line(result.doc_id, cfg))
     return 0
 
 

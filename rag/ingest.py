@@ -65,6 +65,28 @@ def warning_lines(source: str, warnings: tuple[ParseWarning, ...]) -> list[str]:
     return [head, *(f"  warning: {w.message}" for w in warnings)]
 
 
+def knowledge_line(doc_id: str, settings: Settings, english: bool = True) -> str:
+    """What is known of the notice beyond its text: whether labelled questions speak for it (the question
+    bank, rag/retrieval/question_bank.py), and what that means for its answers."""
+    from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
+
+    path = settings.retrieval.question_bank or DEFAULT_BANK
+    try:
+        n = QuestionBank.load(path).answerable_count(doc_id) if path.is_file() else 0
+    except (KeyError, ValueError, OSError):
+        n = 0
+    if english:
+        if n:
+            return f"{doc_id}: {n} labelled questions speak for it (question bank and scope model fitted with them)"
+        return (
+            f"{doc_id}: no labelled questions; its questions are routed to it and answered from its own text, "
+            "and the other notices are served as before (run `rag calibrate` with questions about it to add them)"
+        )
+    if n:
+        return f"{doc_id}：有{n}条已标注的问题（检索投票与范围判断都会参考）"
+    return f"{doc_id}：没有已标注的问题；关于它的问题按其原文检索和判断，其他通知的回答不受影响"
+
+
 def safe_doc_id(name: str) -> str:
     """A document id from a file stem or a user's choice: letters (any script), digits, '.', '-', '_'."""
     stem = unicodedata.normalize("NFKC", name).strip()

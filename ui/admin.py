@@ -97,7 +97,7 @@ def report_frame(html: str) -> str:
 
 
 def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -> str:
-    from rag.ingest import IngestError, ingest, warning_lines
+    from rag.ingest import IngestError, ingest, knowledge_line, warning_lines
 
     if not path:
         return "请先选择通知文件（.txt、.docx 或 .html）。"
@@ -126,7 +126,8 @@ def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -
         error = state.get("error", state["status"])
         return f"已加入 {result.doc_id}，但重建索引失败（旧索引继续服务）：{error}{placed}"
     done = f"索引已重建（{state['embedded']} 条新向量，共 {state['measures']} 条）"
-    return f"✓ 已导入：{result.summary()}；{done}{placed}"
+    known = knowledge_line(result.doc_id, svc.settings, english=False)
+    return f"✓ 已导入：{result.summary()}；{done}。{known}{placed}"
 
 
 def build(svc: Services, feedback: Callable[[], FeedbackStore], job: EvalJob) -> None:

@@ -52,6 +52,10 @@ def create_app(svc: Services | None = None, *, ui: bool | None = None) -> FastAP
             "measures": len(svc.corpus.measures),
             "index": svc.index.manifest.get("built_at", ""),
             "search_workers": getattr(svc.searcher, "running", 0),
+            # per notice: how many labelled questions speak for it (0: served on its own text alone)
+            "labelled_questions": {
+                d.id: svc.retriever.knowledge(d.id)["labelled_questions"] for d in svc.corpus.documents
+            },
         }
 
     for module in (search, ask, measures, deadlines, units, admin, standard_answers, question_log, feedback):

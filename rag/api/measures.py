@@ -52,7 +52,8 @@ def list_documents(svc: Annotated[Services, Depends(services)]) -> list[dict]:
     """Each notice: its header, and its validity on today's date (effective_from, effective_until,
     superseded_by; status: in_force, expired, superseded or not_yet), its closing lines (validity, definitions,
     funding rules: the notice's text after its last measure, never a measure) and attachments, the lead text
-    of its parts and sections, and the lines the parser placed by its own choice (warnings, with line numbers)."""
+    of its parts and sections, the lines the parser placed by its own choice (warnings, with line numbers), and
+    what is known of it beyond its text (`knowledge`: its labelled questions, and what they change)."""
     today = svc.settings.current_date()
     return [
         {
@@ -65,6 +66,8 @@ def list_documents(svc: Annotated[Services, Depends(services)]) -> list[dict]:
             "attachments": list(d.attachments),
             "leads": [lead.to_dict() for lead in d.leads],
             "warnings": [w.to_dict() for w in d.warnings],
+            # labelled questions for it, and what they change for its answers (rag/retrieval/routing.py)
+            "knowledge": svc.retriever.knowledge(d.id),
         }
         for d in svc.corpus.documents
     ]

@@ -266,6 +266,21 @@ class HybridRetriever:
             bank=BankCloseness(*self.bank.similarity(q)) if self.bank is not None and self._bank_speaks(doc) else None,
         )
 
+    def knowledge(self, doc: str) -> dict:
+        """What retrieval knows of a notice beyond its text: its labelled questions, and what they change."""
+        n = self.bank.answerable_count(doc) if self.bank is not None else 0
+        labelled = n > 0
+        return {
+            "labelled_questions": n,
+            "question_bank": labelled,
+            "answers": (
+                "searched with the vote of its labelled questions; scope judged with the model fitted with them"
+                if labelled
+                else "searched and scope-judged on the notice's own text alone (no labelled questions for it); "
+                "loading it changes nothing for the other notices"
+            ),
+        }
+
     def _bank_speaks(self, doc: str | None) -> bool:
         """Whether the labelled questions speak for the notice searched (all of them, where `doc` is None): a
         notice without labelled questions of its own is judged on corpus evidence alone, as when loaded alone."""

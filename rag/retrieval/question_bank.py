@@ -63,6 +63,10 @@ class QuestionBank:
         """The documents some answerable question of the bank is about."""
         return set(self.docs[self.answerable].tolist())
 
+    def answerable_count(self, doc: str) -> int:
+        """How many answerable labelled questions the bank holds about the document."""
+        return int(np.sum(self.answerable & (self.docs == doc)))
+
     def covers(self, docs: set[str], minimum: int = 20) -> bool:
         """Whether every loaded document has enough answerable questions of its own for the bank to speak."""
         return bool(docs) and self.covered(docs, minimum) == set(docs)

@@ -19,6 +19,8 @@ class _FixedBank:
     def similarity(self, q):  # what the search's evidence reports for the scope judgement; not under test here
         return 0.0, 0.0
 
+    answered_docs = {"jiading-2021-7"}  # the notice its labelled questions are about
+
 
 def _scores(services, bank, **cfg) -> dict[str, float]:
     r = services.retriever.with_bank(bank)  # a variant: the session's retriever is left as it is

@@ -20,6 +20,8 @@ class _SpyBank:
     def similarity(self, q):  # what the search's evidence reports for the scope judgement; not under test here
         return 0.0, 0.0
 
+    answered_docs = {"jiading-2021-7"}  # the notice its labelled questions are about
+
 
 def _asked(services, question: str, **cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     spy = _SpyBank()

@@ -1,0 +1,139 @@
+"""The answer's opening, what the notice does not state, lists and the model's words worth keeping: on the
+real corpus, without the embedding model (fast tier)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import extractive
+from rag.answer.answering_clause import answering_clause, candidates
+from rag.answer.detail import Detail, asked_detail, gives
+from rag.answer.highlight import Highlighter
+from rag.answer.listing import asks_list, group_of, list_measures
+from rag.answer.novelty import Dropped, Novelty
+from rag.answer.opening import asks_who
+from rag.answer.steps.search import follow_up_hits
+from rag.retrieval.hit import Hit
+
+
+@pytest.fixture(scope="module")
+def idf(corpus):
+    return Highlighter(corpus).idf
+
+
+def measure(corpus, mid):
+    return next(m for m in corpus.measures if m.id == mid)
+
+
+PAPER = "我已经在网上把起诉书和证据都上传了，法院还让我打印一套纸的送过去，这个还有必要吗？"
+
+
+def test_the_answering_clause_is_the_one_that_settles_the_question(corpus, idf):
+    clause = answering_clause(PAPER, measure(corpus, "二(十一)9"), idf, asked_detail(PAPER))
+    assert "原则上无需重复提交纸质版本" in clause.text  # not only "…已提交立案材料的"
+
+
+def test_a_condition_runs_on_into_what_follows_from_it():
+    body = "对符合条件的小微企业,在申请贷款时,由区财政给予贴息支持,最高不超过贷款利息的50%,其他情形按有关规定执行。"
+    runs = candidates(body * 2)
+    assert any(r.startswith("对符合条件的小微企业,在申请贷款时,由区财政给予贴息支持") for r in runs)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("增量留抵退税现在是退60%还是全额退？", Detail.RATE),
+    ("补贴一共能拿多少钱？", Detail.MONEY),
+    ("办下来要多久", Detail.DURATION),
+    ("截止日期是哪天？", Detail.DATE),
+    ("窗口的联系电话是多少", Detail.CONTACT),
+    ("申请要准备哪些材料？", Detail.MATERIALS),
+    ("清单里具体有哪些项目？", Detail.ITEMS),
+    ("What documents do I need?", Detail.MATERIALS),
+    ("Where is the service centre?", Detail.PLACE),
+])
+def test_the_detail_a_question_asks_for(question, kind):
+    asked = asked_detail(question)
+    assert asked is not None and asked.kind is kind
+
+
+@pytest.mark.parametrize("question", [
+    "我们厂要接自来水，找哪个单位？",
+    "听说要跑好几个部门，能不能在网上一起办？",  # 好几个 tells, it does not ask
+    "我们手上有几个发明专利，想押给银行贷点款",
+    "Is there a centre where media companies can register?",  # a relative "where"
+    "How is a lift subsidised when adding one to an old building?",  # a conjunction "when"
+    "地址和经营范围也能自己填吗？",
+])
+def test_no_detail_is_read_where_none_is_asked(question):
+    assert asked_detail(question) is None
+
+
+def test_what_a_text_gives():
+    assert gives(Detail.MONEY, "最高给予50万元补贴") and not gives(Detail.MONEY, "加强政策宣传辅导")
+    assert gives(Detail.RATE, "按实际发生额的30%给予补贴") and gives(Detail.RATE, "三分之二以上业主同意")
+    assert not gives(Detail.RATE, "按一定比例给予补贴")  # a rate is stated by a figure
+    assert gives(Detail.DURATION, "5个工作日内办结") and gives(Detail.DATE, "2022年6月底前完成")
+    assert gives(Detail.ITEMS, "包括营业执照、税务登记、社保登记等事项")
+
+
+def test_a_detail_the_measure_does_not_give_is_said_first(corpus, idf):
+    q = "增量留抵退税现在是退60%还是全额退？"
+    m = measure(corpus, "二(五)5")
+    composed = extractive.compose([m], {m.doc: corpus.documents[0]}, english=False, question=q, idf=idf)
+    assert composed.status == "partial" and composed.unstated == "具体比例或费率"
+    assert composed.lead.startswith("通知没有写明具体比例或费率") and "二(五)5" in composed.opening
+    assert "区税务局" in composed.lead  # where to ask
+    assert "60%" not in composed.lead  # no figure of its own
+
+
+def test_the_opening_quotes_the_measure_and_the_quote_is_not_repeated(corpus, idf):
+    m = measure(corpus, "二(十一)9")
+    composed = extractive.compose([m], {m.doc: corpus.documents[0]}, english=False, question=PAPER, idf=idf)
+    assert composed.status == "answered" and composed.opening.endswith("（措施二(十一)9）。")
+    assert "原则上无需重复提交纸质版本" in composed.opening
+    assert composed.text.count("原则上无需重复提交纸质版本") == 1  # quoted whole above, named below
+    assert "请联系：区法院" in composed.lead
+
+
+def test_a_who_question_names_the_units_first_with_what_they_do(corpus, idf):
+    q = "我们厂要接自来水，找哪个单位？"
+    assert asks_who(q)
+    m = measure(corpus, "二(四)4")
+    composed = extractive.compose([m], {m.doc: corpus.documents[0]}, english=False, question=q, idf=idf)
+    assert composed.opening.startswith("请联系：燃气市北销售有限公司嘉定分公司、区自来水公司、区水务局、区行政服务中心")
+    assert "：" in composed.opening.split("）", 1)[1]  # then what the measure has them do
+
+
+def test_a_list_question_gets_the_whole_section(corpus, idf):
+    q = "办理破产方面有哪些具体措施？"
+    assert asks_list(q) and not asks_list("申请要准备哪些材料？")
+    groups: dict = {}
+    for m in corpus.measures:
+        groups.setdefault(group_of(m), []).append(m)
+    top = measure(corpus, "二(十二)2")
+    hits = [Hit(top, 1.0), Hit(measure(corpus, "二(十二)1"), 0.9), Hit(measure(corpus, "二(三)1"), 0.5)]
+    found = list_measures(q, hits, groups, idf, title_share=0.5, gathered=2, margin=0.35, limit=20)
+    assert [m.id for m in found.measures] == ["二(十二)1", "二(十二)2", "二(十二)3", "二(十二)4"]
+    composed = extractive.compose(
+        found.measures, {top.doc: corpus.documents[0]}, english=False, question=q, idf=idf, listing=found.heading
+    )
+    assert composed.lead.startswith("通知中“办理破产”措施共4项：") and composed.quoted == ""
+    assert all(f"二(十二){i}：" in composed.lead for i in range(1, 5))
+
+
+def test_model_sentences_that_only_repeat_are_dropped():
+    novelty = Novelty("完善全流程网上办案体系,当事人在网上诉讼服务平台已提交立案材料的,原则上无需重复提交纸质版本。", "请联系：区法院")
+    assert novelty.judge("【二(十一)9】") is Dropped.BARE_ID
+    assert novelty.judge("当事人在网上诉讼服务平台已提交立案材料的，原则上无需重复提交纸质版本。") is Dropped.COPY
+    assert novelty.judge("也就是说，您不必再把纸质材料送到法院。") is None
+    assert novelty.judge("也就是说，您不必再把纸质材料送到法院。") is Dropped.REPEAT
+    assert novelty.kept == 1 and novelty.dropped[Dropped.COPY] == 1
+
+
+def test_a_follow_up_ranks_what_it_newly_asks_first(corpus):
+    permits, inspections = measure(corpus, "二(二)1"), measure(corpus, "二(二)10")
+    alone = [Hit(inspections, 0.9), Hit(permits, 0.3)]
+    completed = [Hit(permits, 1.0), Hit(inspections, 0.4)]
+    assert [h.measure.id for h in follow_up_hits(alone, completed, 0.5, 8)] == ["二(二)10", "二(二)1"]
+    # where the follow-up alone says little, the conversation decides
+    vague = [Hit(inspections, 0.2), Hit(permits, 0.15)]
+    assert follow_up_hits(vague, completed, 0.5, 8)[0].measure.id == "二(二)1"
