@@ -88,6 +88,7 @@ class RetrievalSettings(BaseModel):
     # with several notices loaded and a question that names none, search the notice that the corpus evidence
     # alone (no labelled questions' vote) ranks first (rag/retrieval/routing.py); false: search them all at once
     route_notices: bool = True
+    route_vote: bool = False  # routing also counts the labelled questions' vote
     bank_closeness_gain: Annotated[float, Field(ge=0.0)] = 15.0
     bank_closeness_pivot: float = 0.935
     bank_neighbours: Annotated[int, Field(ge=1)] = 3

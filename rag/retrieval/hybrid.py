@@ -208,7 +208,7 @@ class HybridRetriever:
 
     def route(self, plan: QueryPlan) -> str | None:
         """The notice the question is about, by the corpus evidence alone (rag/retrieval/routing.py)."""
-        c = self.candidates(plan, None, vote=False)
+        c = self.candidates(plan, None, vote=self.cfg.route_vote)
         return best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
 
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> Evidence:
