@@ -17,7 +17,6 @@ import pytest
 
 from rag.corpus.ids import normalize_id
 from rag.services import Services
-from tests.answer.conftest import without_bank
 from tests.conftest import QA_FILE, ROOT, make_settings
 
 pytestmark = pytest.mark.model  # `two`: services of their own on the real model
@@ -73,10 +72,10 @@ def near_duplicate(a, b) -> bool:
     return len(x & y) / max(1, len(x | y)) >= 0.5
 
 
-def _rates(svc: Services, rows: list[dict], doc: str | None = None, bank: bool = True) -> tuple[float, float, list]:
+def _rates(svc: Services, rows: list[dict], doc: str | None = None) -> tuple[float, float, list]:
     h1 = h5 = 0
     firsts = []
-    retriever = svc.retriever if bank else without_bank(svc.retriever)
+    retriever = svc.retriever
     for r in rows:
         keys = [h.measure.key for h in retriever.retrieve(r["question"], 5, doc=doc)]
         h1 += bool(keys) and keys[0] in _gold(r)
@@ -94,20 +93,36 @@ def test_corpus_holds_both(two):
 
 
 def test_jiading_questions_still_retrieve_jiading(two, services, jiading_rows):
-    # the question bank is off with two notices loaded (Baoshan has no labelled questions): like for like
-    assert two.retriever.bank is None
-    one_h1, one_h5, _ = _rates(services, jiading_rows, bank=False)
+    # the labelled questions keep speaking for Jiading with an unlabelled notice beside it (routing,
+    # rag/retrieval/routing.py): like for like with the Jiading notice alone, bank and all
+    assert two.retriever.bank is not None
+    assert two.retriever.knowledge(JIADING)["labelled_questions"] > 0
+    assert two.retriever.knowledge(BAOSHAN)["labelled_questions"] == 0
+    one_h1, one_h5, _ = _rates(services, jiading_rows)
     two_h1, two_h5, firsts = _rates(two, jiading_rows)
-    assert two_h5 >= one_h5 - 0.01, (one_h5, two_h5)
+    assert two_h5 >= one_h5 - 0.02, (one_h5, two_h5)
     # unscoped, a question may fairly be answered first by the other plan's repeat of the same sentence
-    # (政务服务可网办能力, 综合窗口比例, 企业注销一窗通 …) or its measure on the same subject; that may
-    # happen only for a few questions, and the Jiading measure stays in the top five (hit@5 above)
+    # (政务服务可网办能力, 综合窗口比例, 企业注销一窗通 …): that may happen only for a few questions
     moved = [(row["id"], first) for row, first in firsts if first and first.startswith(BAOSHAN + ":")]
-    assert len(moved) <= 0.08 * len(jiading_rows), moved
-    assert two_h1 >= one_h1 - 0.08, (one_h1, two_h1, moved)
+    assert len(moved) <= 0.05 * len(jiading_rows), moved
+    assert two_h1 >= one_h1 - 0.05, (one_h1, two_h1, moved)
     # limited to the Jiading notice, the ranking is as good as with the Jiading notice alone
     scoped_h1, scoped_h5, _ = _rates(two, jiading_rows, doc=JIADING)
-    assert scoped_h1 >= one_h1 - 0.02 and scoped_h5 >= one_h5 - 0.01, (one_h1, scoped_h1, one_h5, scoped_h5)
+    assert scoped_h1 >= one_h1 - 0.01 and scoped_h5 >= one_h5 - 0.01, (one_h1, scoped_h1, one_h5, scoped_h5)
+
+
+def test_documents_say_what_is_known_of_each_notice(two):
+    from fastapi.testclient import TestClient
+
+    from rag.api.app import create_app
+
+    with TestClient(create_app(two, ui=False)) as c:
+        docs = {d["id"]: d for d in c.get("/api/documents").json()}
+        health = c.get("/healthz").json()
+    assert docs[JIADING]["knowledge"]["question_bank"] is True
+    assert docs[BAOSHAN]["knowledge"] == two.retriever.knowledge(BAOSHAN)
+    assert docs[BAOSHAN]["knowledge"]["labelled_questions"] == 0 and "own text" in docs[BAOSHAN]["knowledge"]["answers"]
+    assert health["labelled_questions"][BAOSHAN] == 0 and health["labelled_questions"][JIADING] > 0
 
 
 @pytest.mark.parametrize("question,gold", BAOSHAN_QUESTIONS.items())

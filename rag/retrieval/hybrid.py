@@ -207,8 +207,11 @@ class HybridRetriever:
         return self.search(plan or self.plan(query, doc), top_k, doc).hits
 
     def route(self, plan: QueryPlan) -> str | None:
-        """The notice the question is about, by the corpus evidence alone (rag/retrieval/routing.py)."""
-        c = self.candidates(plan, None, vote=self.cfg.route_vote)
+        """The notice the question is about (rag/retrieval/routing.py): by the corpus evidence alone, unless
+        labelled questions came near enough (`route_bank_closeness`) for their vote to count too."""
+        c = self.candidates(plan, None, vote=self.bank is not None)
+        if self.bank is None or c.signals.closeness < self.cfg.route_bank_closeness:
+            c = self.candidates(plan, None, vote=False)
         return best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
 
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> Evidence:

@@ -5,8 +5,10 @@ answered better by a near-repeat in Jiading's notice, and the knowledge kept for
 questions' vote, the scope model fitted with them) must speak only for questions about that notice. So a
 question that names no notice, no measure id and no unit's whole remit is routed first: the notice of the
 measure that the corpus evidence alone ranks best (dense, keyword and pinyin fused, without the bank's vote,
-which only labelled notices have and which would pull every question towards them). The search then runs on
-that notice as if the asker had named it, so every notice is served as it is when loaded alone.
+which only labelled notices have and which would pull every question towards them), unless labelled questions
+came very near (RetrievalSettings.route_bank_closeness): then people asked this before, about their notice, and
+their vote counts. The search then runs on that notice as if the asker had named it, so every notice is served
+as it is when loaded alone.
 """
 
 from __future__ import annotations
