@@ -34,7 +34,9 @@ class Search:
         turn.evidence = self.retriever.search(plan, top_k=depth, doc=turn.doc)
         turn.hits = turn.evidence.hits
         if turn.query != turn.cleaned and not wide:  # a follow-up, completed from the conversation
-            alone = self.retriever.search(self.retriever.plan(turn.cleaned, turn.doc), top_k=depth, doc=turn.doc)
+            # searched in the notice the conversation is about (where several are loaded and none was named)
+            doc = turn.doc or (turn.hits[0].measure.doc if turn.hits else None)
+            alone = self.retriever.search(self.retriever.plan(turn.cleaned, doc), top_k=depth, doc=doc)
             turn.hits = follow_up_hits(alone.hits, turn.hits, self.context_weight, depth)
         return None
 
