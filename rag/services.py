@@ -127,7 +127,13 @@ class Services:
 
         with self._lock:
             cfg = self.settings.answer
-            return ScopeJudge.load(self.corpus, self.retriever.facts(), cfg.scope_model, cfg.related_floor)
+            return ScopeJudge.load(
+                self.corpus,
+                self.retriever.facts(),
+                cfg.scope_model,
+                cfg.related_floor,
+                everyday=cfg.everyday_closeness,
+            )
 
     @cached_property
     def answerer(self):

@@ -104,6 +104,7 @@ class ScopeJudge:
         related_floor: float = 0.15,
         bank_model: Classifier | None = None,
         task: TaskRequest | None = None,
+        everyday: float = 1.01,
     ):
         documents = corpus.documents
         self.corpus, self.facts = corpus, facts
@@ -120,6 +121,7 @@ class ScopeJudge:
         years = [int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()]
         self.latest_year = max(years, default=2100)
         self.model, self.related_floor = model, related_floor
+        self.everyday = everyday  # above 1: the out-of-scope rule is off
         # used for the questions whose evidence says how near they came to labelled ones (Evidence.bank: the
         # retriever has a bank only where every loaded notice has labelled questions, QuestionBank.for_corpus)
         self.bank_model = bank_model
@@ -133,6 +135,7 @@ class ScopeJudge:
         path: Path | None = None,
         related_floor: float = 0.15,
         task: TaskRequest | None = None,
+        everyday: float = 1.01,
     ) -> ScopeJudge:
         """The corpus-evidence model from `path`, and, where its file is there (scope_model_bank.json beside
         `path`), the model fitted with the bank of labelled questions. Without `task`, the task-request model
@@ -146,12 +149,12 @@ class ScopeJudge:
         if model is None:
             log.warning("no usable scope model at %s: every question is answered (run `rag calibrate`)", path)
         bank_model = _model(path.with_name(DEFAULT_BANK_MODEL.name), BANK_FEATURES, facts.embedding_model)
-        return cls(corpus, facts, model, related_floor, bank_model, task)
+        return cls(corpus, facts, model, related_floor, bank_model, task, everyday)
 
     def with_task(self, task: TaskRequest) -> ScopeJudge:
         """The same judgement reading another task-request model (`rag calibrate`: one fitted without the
         writer whose questions are scored): a new object; this one is left as it is."""
-        return ScopeJudge(self.corpus, self.facts, self.model, self.related_floor, self.bank_model, task)
+        return ScopeJudge(self.corpus, self.facts, self.model, self.related_floor, self.bank_model, task, self.everyday)
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
@@ -265,6 +268,11 @@ class ScopeJudge:
             in_scope, p = self.bank_model.decide([*row, *ev.bank.features()])
         else:
             in_scope, p = self.model.decide(row)
+            near = ev.out_of_scope_closeness
+            if in_scope and near is not None and near >= self.everyday:
+                # a notice without labelled questions: as near as this to questions people asked that no notice
+                # answered (everyday matters), it is one of them (RetrievalSettings.everyday_closeness)
+                return ScopeVerdict(False, p, "与通知内容无关（与已知的通知范围外问题相同）", [], [], by="rule")
         missing = [
             w
             for w, k, wt in sorted(zip(words.words, words.known, words.weights, strict=False), key=lambda t: -t[2])

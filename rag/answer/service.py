@@ -58,7 +58,13 @@ class Answerer:
         self.standard, self.question_log = standard, question_log
         self.highlighter = Highlighter(corpus)
         cfg = settings.answer
-        self.scope = scope or ScopeJudge.load(corpus, retriever.facts(), cfg.scope_model, cfg.related_floor)
+        self.scope = scope or ScopeJudge.load(
+            corpus,
+            retriever.facts(),
+            cfg.scope_model,
+            cfg.related_floor,
+            everyday=cfg.everyday_closeness,
+        )
         advise_on_settings((cfg.scope_model or SCOPE_MODEL).parent, settings)
         self.notices = LoadedNotices(corpus, settings.current_date)
         self.rewriter = QueryRewriter(chat) if chat is not None and cfg.rewrite else None

@@ -71,6 +71,9 @@ class Evidence:
     background: np.ndarray  # dense scores of the background sample (`background_rows`)
     query: np.ndarray  # the question's vector (float32, L2-normalised), as the encoder gave it
     bank: BankCloseness | None  # None where the retriever has no bank of labelled questions for these notices
+    # how near the question comes to the bank's out-of-scope questions (mean cosine of the nearest), whatever
+    # notice is searched: everyday matters are out of scope for any notice. None without a bank
+    out_of_scope_closeness: float | None = None
 
 
 @dataclass(frozen=True)

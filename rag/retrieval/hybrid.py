@@ -256,6 +256,7 @@ class HybridRetriever:
         pad = max(0, depth - len(b.scores[:depth]))
         bm25 = np.concatenate([b.scores[:depth].astype(np.float64), np.zeros(pad)])
         bm25_rows = np.concatenate([b.rows[:depth], np.full(pad, -1, dtype=np.int64)])
+        closeness = self.bank.similarity(q) if self.bank is not None else None
         return Evidence(
             plan=plan,
             hits=hits,
@@ -266,7 +267,8 @@ class HybridRetriever:
             pinyin_best=float(p.scores[0]) if len(p.scores) else 0.0,
             background=(self._background @ q).astype(np.float64),
             query=q,
-            bank=BankCloseness(*self.bank.similarity(q)) if self.bank is not None and self._bank_speaks(doc) else None,
+            bank=BankCloseness(*closeness) if closeness is not None and self._bank_speaks(doc) else None,
+            out_of_scope_closeness=closeness[1] if closeness is not None else None,
         )
 
     def knowledge(self, doc: str) -> dict:
