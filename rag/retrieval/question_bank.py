@@ -9,11 +9,12 @@ questions the bank holds.
 
 It is data, not code: `rag calibrate` embeds the labelled questions it is given and stores them
 (rag/data/scope_questions.npz) with the embedding model that made the vectors, the measures' keys and each
-question's writer. Answerable questions count only while their notice is loaded, and only for a notice with enough of
-them (`covered`); out-of-scope questions count for every notice. Loading a notice without labelled questions
-beside labelled ones switches nothing off for the labelled ones: a question is routed to the notice its
-corpus evidence points to, and only a labelled notice's questions get the bank's vote and the scope model
-fitted with the bank (rag/retrieval/routing.py).
+question's writer. Answerable questions count only while their notice is loaded, and only for a notice with
+enough of them (`covered`); out-of-scope questions count for every notice, also where no loaded notice has
+labelled questions (rag/answer/scope.py: everyday matters are out of scope for any notice). Loading a notice
+without labelled questions beside labelled ones switches nothing off for the labelled ones: a question is
+routed to the notice its corpus evidence points to, and only a labelled notice's questions get the bank's vote
+and the scope model fitted with the bank (rag/retrieval/routing.py).
 
 The nearest neighbours are found by one matrix product: the vote and the scope similarities together take
 p50 0.23 ms over 1,435 rows (bench/question_bank.py; the packaged bank now holds about 1,700), so an index
@@ -166,9 +167,9 @@ class QuestionBank:
             )
             return None
         covered = bank.restricted(docs, exclude_writers).covered(docs)
-        if not covered:
-            log.info("question bank %s has no labelled questions for the loaded notices: not used", path)
-            return None
+        if not covered:  # its out-of-scope questions still speak: everyday matters are out of scope for any notice
+            log.info("question bank %s has no labelled questions for the loaded notices: out-of-scope ones only", path)
+            return bank.restricted(set(), exclude_writers)
         if covered != docs:  # each notice keeps what is known of it; the others are served on corpus evidence
             log.info(
                 "question bank %s: labelled questions for %s; %s served on corpus evidence alone",

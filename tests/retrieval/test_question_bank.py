@@ -98,4 +98,9 @@ def test_a_notice_without_labelled_questions_falls_back_to_corpus_evidence(servi
     bank = QuestionBank.load(DEFAULT_BANK)
     docs = {d.id for d in services.corpus.documents} | {"another-notice"}
     assert not bank.covers(docs)
-    assert QuestionBank.for_corpus(DEFAULT_BANK, docs, services.embedder.name) is None  # so no search reports it
+    # the bank stays for the notice it covers; the other notice is judged on corpus evidence alone
+    kept = QuestionBank.for_corpus(DEFAULT_BANK, docs, services.embedder.name)
+    assert kept is not None and kept.answered_docs == {d.id for d in services.corpus.documents}
+    # with no labelled notice loaded, only the out-of-scope questions speak (everyday matters)
+    alone = QuestionBank.for_corpus(DEFAULT_BANK, {"another-notice"}, services.embedder.name)
+    assert alone is not None and not alone.answerable.any() and len(alone) > 0
