@@ -30,6 +30,7 @@ from rag.answer.task_request import feature_names as task_feature_names
 from rag.classifiers import BoostedTrees, Classifier, LogisticModel
 from rag.evaluation.dataset import Question, load_dataset
 from rag.provenance import record_fit
+from rag.retrieval.evidence import BankCloseness
 from rag.retrieval.hybrid import HybridRetriever
 from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
 from rag.retrieval.remit import DEFAULT_MODEL as REMIT_MODEL
@@ -132,7 +133,8 @@ def scope_rows(
     docs = {d.id for d in retriever.corpus.documents}
     rows, sims, labels, groups, categories = [], [], [], [], []
     for g in sorted({writer(q) for q in questions}):
-        held_out = retriever.with_bank(bank.restricted(docs, frozenset([g])))
+        held_bank = bank.restricted(docs, frozenset([g]))
+        held_out = retriever.with_bank(held_bank)
         judged = judge.with_task(tasks[g])
         for q in questions:
             if writer(q) != g or header_field(q.question):
@@ -140,9 +142,11 @@ def scope_rows(
             evidence = held_out.search(held_out.plan(q.question), top_k=8)
             if judged.ruled(evidence) is not None:
                 continue  # structure or a hard fact decides these; the model never sees them at run time
-            assert evidence.bank is not None  # the held-out retriever has a bank
+            # the bank features as the labelled notice's questions would read them (a held-out bank may hold no
+            # answerable question of a notice, and serving would then leave them out: rag/retrieval/routing.py)
+            closeness = evidence.bank or BankCloseness(*held_bank.similarity(evidence.query))
             rows.append(judged.features(evidence)[0])
-            sims.append(evidence.bank.features())
+            sims.append(closeness.features())
             labels.append(int(q.answerable))
             groups.append(g)
             categories.append(q.category)

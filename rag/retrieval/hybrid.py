@@ -86,7 +86,12 @@ class HybridRetriever:
         docs, texts = [m.doc for m in self.measures], [chunk_text(m) for m in self.measures]
         self._doc_names = sorted(set(docs))
         self._doc_of_row = np.searchsorted(self._doc_names, docs) if docs else np.zeros(0, dtype=np.int64)
-        self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
+        self._force: tuple[date, np.ndarray] | None = None
+        # notices that supersede or are superseded by another loaded notice (rag/retrieval/routing.py)
+        superseded = {d.id: d.validity.superseded_by for d in corpus.documents if d.validity.superseded_by}
+        self._versioned = {d for d, newer in superseded.items() if newer in self._doc_names} | {
+            newer for newer in superseded.values() if newer in self._doc_names
+        }  # (day, per document: in force?)
         self.bm25 = KeywordIndex(tokenized(texts, self.segmenter.tokenize, cfg.index_workers), docs)
         self.pinyin = KeywordIndex(tokenized(texts, pinyin_tokens, cfg.index_workers), docs)
         del texts
@@ -212,7 +217,10 @@ class HybridRetriever:
         c = self.candidates(plan, None, vote=self.bank is not None)
         if self.bank is None or c.signals.closeness < self.cfg.route_bank_closeness:
             c = self.candidates(plan, None, vote=False)
-        return best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
+        best = best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
+        # versions of one policy (one supersedes the other) are searched together: the answer from the older
+        # one names its successor, and the in-force factor prefers the newer
+        return None if best in self._versioned else best
 
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> Evidence:
         if self.cfg.route_notices and needs_routing(plan, doc, len(self._doc_names)):

@@ -8,7 +8,8 @@ measure that the corpus evidence alone ranks best (dense, keyword and pinyin fus
 which only labelled notices have and which would pull every question towards them), unless labelled questions
 came very near (RetrievalSettings.route_bank_closeness): then people asked this before, about their notice, and
 their vote counts. The search then runs on that notice as if the asker had named it, so every notice is served
-as it is when loaded alone.
+as it is when loaded alone. Versions of one policy (a notice and the one that superseded it) are searched
+together, as before: the older one's answer names its successor, and the in-force factor prefers the newer.
 """
 
 from __future__ import annotations

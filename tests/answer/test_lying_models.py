@@ -35,11 +35,20 @@ def test_lies_never_reach_the_user(answerer_with, lie, evidence):
 
 
 def test_honest_model_answer_is_kept_and_units_come_from_the_data(answerer_with):
-    honest = "根据【二(四)4】，供水接入推行全过程“一门式”集成服务和帮办服务，报装、查询、缴费都能网上办理。"
+    honest = "根据【二(四)4】，接水不用来回跑现场，全程在网上就能办。"
     streamed, replaced, answer = run(answerer_with(ScriptedChat(honest)))
-    assert not replaced and answer.mode == "llm" and "一门式" in answer.answer
+    assert not replaced and answer.mode == "llm" and "不用来回跑现场" in answer.answer
     assert "责任单位：燃气市北销售有限公司嘉定分公司、区自来水公司、区水务局、区行政服务中心" in answer.answer
     assert streamed == answer.answer
+
+
+def test_model_sentences_that_only_copy_the_measure_are_dropped(answerer_with):
+    copy = "【二(四)4】\n根据【二(四)4】，供水接入推行全过程“一门式”集成服务和帮办服务，报装、查询、缴费都能网上办理。"
+    streamed, replaced, answer = run(answerer_with(ScriptedChat(copy)))
+    assert not replaced and answer.mode == "extractive" and streamed == answer.answer
+    assert answer.phrasing is not None and answer.phrasing["kept"] == 0
+    assert answer.phrasing.get("bare_id", 0) + answer.phrasing.get("copy", 0) + answer.phrasing.get("repeat", 0) >= 2
+    assert not any(line.strip() == "【二(四)4】" for line in answer.answer.splitlines())
 
 
 def test_model_sees_only_the_selected_measures_and_the_rules(answerer_with):

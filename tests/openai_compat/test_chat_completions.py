@@ -131,19 +131,19 @@ def _streamed(service: ChatCompletions, model="policy-qa") -> tuple[str, dict]:
 
 
 def test_model_phrasing_streams_and_keeps_units_from_the_data(services):
-    honest = "根据【二(四)4】，供水接入推行全过程“一门式”集成服务和帮办服务，报装、查询、缴费都能网上办理。"
+    honest = "根据【二(四)4】，接水不用来回跑现场，全程在网上就能办。"
     text, last = _streamed(ChatCompletions(_answerer(services, ScriptedChat(honest)), services.token_counter.count))
-    assert "一门式" in text and all(u in text for u in HOOKUP_UNITS) and REPLACED not in text
+    assert "不用来回跑现场" in text and all(u in text for u in HOOKUP_UNITS) and REPLACED not in text
     assert last.citations[0].id == "二(四)4"
 
 
 def test_a_lie_caught_after_streaming_is_marked_and_replaced(services):
     # the first sentence passes and is streamed; the second names a unit not responsible: the chunks
     # cannot be taken back, so the stream says so and goes on with the notice's own words
-    lie = "根据【二(四)4】，供水接入推行“一门式”集成服务。接水请找区税务局办理。"
+    lie = "根据【二(四)4】，接水不用来回跑现场。接水请找区税务局办理。"
     text, last = _streamed(ChatCompletions(_answerer(services, ScriptedChat(lie)), services.token_counter.count))
     assert "区税务局" not in text and REPLACED in text
-    assert text.split(REPLACED)[1].startswith("请联系：") and last.notes
+    assert "请联系：" in text.split(REPLACED)[1] and last.notes
 
 
 def test_a_lie_caught_before_anything_but_the_measures_line_is_seamless(services):

@@ -14,7 +14,7 @@ from rag.openai_compat.service import ChatCompletions, question_of
 from tests.answer.conftest import without_bank
 
 HOOKUP = "接电接水接气有哪些便利措施？"
-HONEST = "根据【二(四)4】，供水接入推行全过程“一门式”集成服务和帮办服务，报装、查询、缴费都能网上办理。"
+HONEST = "根据【二(四)4】，接水不用来回跑现场，全程在网上就能办。"
 UNSURE = "工地老板跑路了，跟着干活的兄弟们半年的钱都没结，找谁能管"
 
 
@@ -98,7 +98,7 @@ def test_the_restatement_counts_too(services):
 
 def test_a_generation_stopped_early_leaves_an_estimate(services):
     # the guard stops the model at its second sentence: its counts never come, so the reply is estimated
-    lie = "根据【二(四)4】，供水接入推行“一门式”集成服务。接水请找区税务局办理。更多内容请咨询。"
+    lie = "根据【二(四)4】，接水不用来回跑现场。接水请找区税务局办理。更多内容请咨询。"
     count = services.token_counter.count
     service = ChatCompletions(_answerer(services, CountedChat(lie)), count)
     reply = service.complete(_question(), "policy-qa")

