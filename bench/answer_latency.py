@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None, services=None) -> dict:
     args = ap.parse_args(argv)
 
     from rag.answer.events import Done, Token
+    from rag.evaluation.shape import clean_shape
     from rag.services import get_services
 
     svc = services or get_services()
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None, services=None) -> dict:
     svc.answerer.ask("接水找谁", mode=args.mode)  # load the model once, outside the timings
     first_tokens, first_model_tokens, totals = [], [], []
     units = refusal = valid = kept = asked = n_units = 0.0
+    sentences: dict[str, int] = {}  # the model's sentences kept, and dropped as adding nothing, by why
+    unclean = 0  # answers with a bracket-only line or a measure's text twice
     for r in rows:
         started = time.perf_counter()
         first = first_model = None
@@ -69,9 +72,13 @@ def main(argv: list[str] | None = None, services=None) -> dict:
         if first_model is not None and answer.mode == "llm":
             first_model_tokens.append(first_model)
         replaced = [n for n in answer.notes if "模型回答" in n]
-        asked += answer.mode == "llm" or bool(replaced)  # header, refusal and unit-remit answers never ask the model
+        # header, refusal, list and unit-remit answers never ask the model
+        asked += answer.phrasing is not None or bool(replaced)
         kept += answer.mode == "llm"
         valid += all(c.id in answer.retrieved for c in answer.citations)
+        for why, count in (answer.phrasing or {}).items():
+            sentences[why] = sentences.get(why, 0) + count
+        unclean += clean_shape(answer.answer, [c.text for c in answer.citations]) < 1
         refusal += answer.refused == (r["category"] == "out_of_scope")
         if r["gold_units"]:
             n_units += 1
@@ -96,6 +103,8 @@ def main(argv: list[str] | None = None, services=None) -> dict:
         "citation_validity": valid / n,
         "refusal_accuracy": refusal / n,
         "unit_recall": units / n_units if n_units else float("nan"),
+        "model_sentences": sentences,
+        "unclean_answers": int(unclean),
     }
     print(
         f"\nquestions={n} first token p50={figures['first_token_p50_s']:.2f}s p95={figures['first_token_p95_s']:.2f}s"
@@ -107,6 +116,11 @@ def main(argv: list[str] | None = None, services=None) -> dict:
         f"model asked for {int(asked)} of {n}; its phrasing kept for {int(kept)}"
         f" ({kept / asked if asked else float('nan'):.2f}) citation validity={valid / n:.3f}"
         f" refusal accuracy={refusal / n:.3f} unit recall={figures['unit_recall']:.3f}"
+    )
+    print(
+        f"model sentences: {sentences.get('kept', 0)} kept, dropped as adding nothing: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(sentences.items()) if k != "kept")
+        + f" | answers with a bracket-only line or a measure's text twice: {int(unclean)}"
     )
     return figures
 
