@@ -1,7 +1,7 @@
 """Build, persist and load the index.
 
 Layout: `index/CURRENT` names the live build directory `index/build-…/`, which holds manifest.json,
-vectors.npy, the vector store's files and the keyword (BM25) indexes (rag/indexing/keywords.py). A build is
+vectors.npy, the vector store's files and the keyword (BM25) indexes (rag/retrieval/keyword_store.py). A build is
 written to a fresh directory and made live by an atomic rename of CURRENT, so a crash mid-build leaves the
 old build serving. On load every file is checked
 against the manifest's checksums; a stale build (corpus, model or store changed) or a corrupt one is

@@ -90,7 +90,7 @@ class HybridRetriever:
         self._doc_names = sorted(set(docs))
         self._doc_of_row = np.searchsorted(self._doc_names, docs) if docs else np.zeros(0, dtype=np.int64)
         self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
-        # the build's keyword indexes, mapped (rag/indexing/keywords.py); an index built before they were
+        # the build's keyword indexes, mapped (rag/retrieval/keyword_store.py); an index built before they were
         # stored with it has them made here, as every start once did
         path = getattr(index, "path", None)
         stored = load_keyword_indexes(Path(path), index.manifest, self.segmenter, docs) if path else "no build"

@@ -5,7 +5,7 @@ bm25s's "lucene" variant is the Okapi BM25 this project used before (Lucene's ID
 its constant factor (k1 + 1); scores are multiplied back by it, so the scope model, fitted on the old
 absolute scores, reads the same numbers.
 
-An index is built with the index build and stored in its directory (rag/indexing/keywords.py): `save` writes
+An index is built with the index build and stored in its directory (rag/retrieval/keyword_store.py): `save` writes
 bm25s's arrays and this index's document frequencies, `load` maps the arrays read-only, so every search
 process over one build shares the same pages instead of tokenizing every measure at start-up.
 """

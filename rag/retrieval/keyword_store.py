@@ -74,7 +74,7 @@ class KeywordBuilder:
                 _link_or_copy(donor_path / name, build / name)
             log.info("keyword indexes reused from %s (measures unchanged)", donor_path.name)
             return reused, {"spec": spec, "reused": True}
-        measures = corpus.measures
+        measures = [corpus.by_key[k] for k in keys]  # in the build's order, which the retriever's rows follow
         texts = [chunk_text(m) for m in measures]
         indexes = build_keyword_indexes(texts, segmenter, [m.doc for m in measures], self.workers)
         files = [
