@@ -140,12 +140,21 @@ class KeywordIndex:
         if not query or self.n == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         mask = self._mask(group) if group is not None and self._groups is not None else None
-        rows, scores = self._bm25.retrieve(
-            [query], k=min(k, self.n), show_progress=False, weight_mask=mask, n_threads=0
-        )
-        rows, scores = rows[0].astype(np.int64), scores[0].astype(np.float32) * (self.k1 + 1)
-        keep = scores > 0
-        return rows[keep], scores[keep]
+        # bm25s's own scores (its retrieve computes the same), but the k best are picked among the documents
+        # that score: bm25s's top-k partitions all n scores, and numpy's partition of an array that is mostly
+        # zeros (every document a question's words miss, or outside `group`) takes ten times as long (17 ms
+        # against 1.6 at 100,000 measures). Ties rank in row order, also at the k-th place.
+        scores = self._bm25.get_scores_from_ids(self._bm25.get_tokens_ids(query), weight_mask=mask)
+        rows = np.flatnonzero(scores > 0)
+        scores = scores[rows]
+        if len(rows) > k:
+            cut = len(rows) - k
+            kth = np.partition(scores, cut)[cut]  # the k-th best score
+            above = np.flatnonzero(scores > kth)
+            pick = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
+            rows, scores = rows[pick], scores[pick]
+        order = np.lexsort((rows, -scores))
+        return rows[order].astype(np.int64), scores[order].astype(np.float32) * (self.k1 + 1)
 
 
 def _idf(vocab: dict[str, int], df: list[int], n: int) -> dict[str, float]:

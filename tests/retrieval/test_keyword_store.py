@@ -108,3 +108,27 @@ def test_indexes_made_otherwise_are_not_loaded(corpus, built):
     assert why == "made with another tokenizer or format"
     no_keywords = build_index(corpus, HashEmbedder(), first.path.parent.parent / "plain", STORE)
     assert "older version" in keywords_missing(corpus, no_keywords.manifest)
+
+
+@pytest.mark.parametrize("k", [1, 7, 40, 200])
+def test_top_k_is_the_k_best_scores_ties_in_row_order(corpus, k):
+    """search picks the k best among the documents that score (not a partition of all n scores): the same
+    scores bm25s ranks, best first, ties in row order (also at the k-th place), none at 0."""
+    measures = corpus.measures
+    segmenter, fresh = _fresh(corpus, measures)
+    index = fresh["words"]
+    for q in QUESTIONS + ["企业", "服务"]:
+        for group in (None, measures[0].doc):
+            query = [t for t in dict.fromkeys(segmenter.tokenize(q)) if t in index._vocab]
+            mask = index._mask(group) if group else None
+            every = index._bm25.get_scores(query, weight_mask=mask)
+            order = np.lexsort((np.arange(len(every)), -every))
+            order = order[every[order] > 0][:k]
+            rows, scores = index.search(segmenter.tokenize(q), k, group)
+            assert np.array_equal(rows, order) and np.array_equal(scores, every[order] * np.float32(index.k1 + 1))
+            # what bm25s's own top-k returns: the same scores in the same order
+            old_rows, old_scores = index._bm25.retrieve(
+                [query], k=min(k, index.n), show_progress=False, weight_mask=mask
+            )
+            old = old_scores[0][old_scores[0] > 0] * np.float32(index.k1 + 1)
+            assert np.array_equal(np.sort(old)[::-1], scores)
