@@ -118,9 +118,9 @@ def test_top_k_is_the_k_best_scores_ties_in_row_order(corpus, k):
     segmenter, fresh = _fresh(corpus, measures)
     index = fresh["words"]
     for q in QUESTIONS + ["企业", "服务"]:
-        for group in (None, measures[0].doc):
+        for group in (None, measures[0].doc, "no-such-doc"):
             query = [t for t in dict.fromkeys(segmenter.tokenize(q)) if t in index._vocab]
-            mask = index._mask(group) if group else None
+            mask = np.array([m.doc == group for m in measures], np.float32) if group else None
             every = index._bm25.get_scores(query, weight_mask=mask)
             order = np.lexsort((np.arange(len(every)), -every))
             order = order[every[order] > 0][:k]
