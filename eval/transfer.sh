@@ -37,3 +37,22 @@ for d in $notices; do
   run "$split-jiading-with-$d" "$jiading" "$work/$d-jiading" "$work/idx-$d-jiading"
   run "$split-$d-with-all" "eval/notices/$d.jsonl" "$work/all" "$work/idx-all"
 done
+# one line per run, as docs/figures.md shows them
+.venv/bin/python - "$out" "$split" <<'PY'
+import json, pathlib, sys
+out, split = pathlib.Path(sys.argv[1]), sys.argv[2]
+cols = [("hit@1", "overall", "hit@1"), ("indirect", "indirect", "hit@1"), ("English", "english", "hit@1"),
+        ("follow-ups", "multi_turn", "hit@1"), ("hit@5", "overall", "hit@5"), ("list recall", "overall", "list_recall"),
+        ("OOS near", "overall", "oos_near"), ("OOS far", "overall", "oos_far"), ("opening", "overall", "opening_clause"),
+        ("shape", "overall", "clean_shape"), ("facts", "overall", "fact_accuracy")]
+print("| run | " + " | ".join(c[0] for c in cols) + " | answerable refused |")
+print("| --- |" + " ---: |" * (len(cols) + 1))
+for f in sorted(out.glob(f"{split}-*.json")):
+    r = json.loads(f.read_text(encoding="utf-8"))
+    def get(where, metric):
+        v = (r["overall"] if where == "overall" else r["by_category"].get(where, {})).get(metric)
+        return "–" if v is None else f"{v:.3f}"
+    qs = [q for q in r["questions"] if q["gold_ids"]]
+    refused = sum(bool(q["refused"]) for q in qs)
+    print(f"| {f.stem} | " + " | ".join(get(w, m) for _, w, m in cols) + f" | {refused} of {len(qs)} |")
+PY

@@ -132,12 +132,16 @@ def cmd_deadlines(args) -> int:
 
 def cmd_index_build(args) -> int:
     from rag.indexing.store import load_index, rebuild
+    from rag.retrieval.keyword_store import keywords_missing
 
     svc = _services()
     cfg = svc.settings
     if not args.force:
         try:
             current = load_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store)
+            missing = keywords_missing(svc.corpus, current.manifest)
+            if missing:
+                raise RuntimeError(f"keyword indexes {missing}")
             print(
                 f"index is current: {current.path} ({current.manifest['count']} measures, "
                 f"{current.manifest['embedding_model']})"
@@ -146,7 +150,13 @@ def cmd_index_build(args) -> int:
         except Exception:
             pass  # missing, stale or corrupt: rebuilt below, reusing what verifies
     built = rebuild(
-        svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, full=args.force, reason="rag index build"
+        svc.corpus,
+        svc.embedder,
+        cfg.index_dir,
+        cfg.vector_store,
+        full=args.force,
+        reason="rag index build",
+        keywords=svc.keyword_builder(),
     )
     print(
         f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded, "

@@ -193,7 +193,13 @@ def ingest(
 def _rebuild(corpus: Corpus, settings: Settings, embedder, reason: str):
     from rag.embeddings import make_embedder
     from rag.indexing import rebuild
+    from rag.retrieval.keyword_store import KeywordBuilder
 
     return rebuild(
-        corpus, embedder or make_embedder(settings.embedding), settings.index_dir, settings.vector_store, reason=reason
+        corpus,
+        embedder or make_embedder(settings.embedding),
+        settings.index_dir,
+        settings.vector_store,
+        reason=reason,
+        keywords=KeywordBuilder(settings.retrieval.index_workers),
     )

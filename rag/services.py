@@ -10,6 +10,7 @@ from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
 from rag.indexing import load_or_build
 from rag.retrieval import HybridRetriever
+from rag.retrieval.keyword_store import KeywordBuilder
 from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
 from rag.settings import Settings, get_settings
@@ -35,12 +36,20 @@ class Services:
     @cached_property
     def index(self):
         with self._lock:
-            return load_or_build(self.corpus, self.embedder, self.settings.index_dir, self.settings.vector_store)
+            cfg = self.settings
+            return load_or_build(
+                self.corpus, self.embedder, cfg.index_dir, cfg.vector_store, keywords=self.keyword_builder()
+            )
 
     @cached_property
     def retriever(self) -> HybridRetriever:
         with self._lock:
             return self.build_retriever(self.corpus, self.index)
+
+    def keyword_builder(self) -> KeywordBuilder:
+        """What makes a build's keyword indexes, with this object's settings: every build of the index
+        (load_or_build, `rag index build`, ingest, the admin re-index) is handed one."""
+        return KeywordBuilder(self.settings.retrieval.index_workers)
 
     def build_retriever(self, corpus: Corpus, index) -> HybridRetriever:
         """A retriever over the given corpus and index with this object's settings (the admin re-index builds

@@ -62,7 +62,15 @@ def prepare_index(svc: Any, donor_dir: Path | None = None) -> str:
     if donor is None and donor_dir is not None and donor_dir.resolve() != cfg.index_dir.resolve():
         donor = live_donor(donor_dir)
     log.info("building the index in %s: %s", cfg.index_dir, reason)
-    built = build_index(svc.corpus, svc.embedder, cfg.index_dir, cfg.vector_store, reuse=donor, reason="rag eval")
+    built = build_index(
+        svc.corpus,
+        svc.embedder,
+        cfg.index_dir,
+        cfg.vector_store,
+        reuse=donor,
+        reason="rag eval",
+        keywords=svc.keyword_builder(),
+    )
     return f"built {built.path}: {built.manifest['count']} measures, {built.manifest['embedded']} embedded ({reason})"
 
 

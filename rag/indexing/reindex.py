@@ -18,7 +18,7 @@ import numpy as np
 from rag.corpus.collection import Corpus
 from rag.embeddings import make_embedder
 from rag.embeddings.base import Embedder
-from rag.indexing.store import LoadedIndex, rebuild
+from rag.indexing.store import KeywordMaker, LoadedIndex, rebuild
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ class LiveServices(Protocol):
 
     @property
     def embedder(self) -> Embedder: ...
+
+    def keyword_builder(self) -> KeywordMaker: ...
 
     def build_retriever(self, corpus: Corpus, index: LoadedIndex) -> Any: ...
 
@@ -93,7 +95,13 @@ class Reindexer:
         try:
             corpus = Corpus.load(cfg.corpus_dir)
             index = rebuild(
-                corpus, _AsideEmbedder(svc), cfg.index_dir, cfg.vector_store, full=full, reason="admin re-index"
+                corpus,
+                _AsideEmbedder(svc),
+                cfg.index_dir,
+                cfg.vector_store,
+                full=full,
+                reason="admin re-index",
+                keywords=svc.keyword_builder(),
             )
             retriever = svc.build_retriever(corpus, index)
             svc.install(corpus, index, retriever)

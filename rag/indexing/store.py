@@ -1,10 +1,12 @@
 """Build, persist and load the index.
 
 Layout: `index/CURRENT` names the live build directory `index/build-…/`, which holds manifest.json,
-vectors.npy and the vector store's files. A build is written to a fresh directory and made live by an
-atomic rename of CURRENT, so a crash mid-build leaves the old build serving. On load every file is checked
+vectors.npy, the vector store's files and the keyword (BM25) indexes (rag/retrieval/keyword_store.py). A build is
+written to a fresh directory and made live by an atomic rename of CURRENT, so a crash mid-build leaves the
+old build serving. On load every file is checked
 against the manifest's checksums; a stale build (corpus, model or store changed) or a corrupt one is
-rebuilt, never served. Vectors of unchanged chunks are reused, so adding a notice embeds only that notice.
+rebuilt, never served. Vectors of unchanged chunks are reused, so adding a notice embeds only that notice;
+the keyword indexes are reused when no measure changed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -36,6 +39,22 @@ class IndexError_(RuntimeError):
     """The index on disk cannot be served (missing, stale or corrupt)."""
 
 
+class KeywordMaker(Protocol):
+    """Writes a build's keyword indexes into its directory (rag.retrieval.keyword_store.KeywordBuilder); may
+    take a donor build's files when its measures are the same. Returns the files written, relative to the
+    build, and the manifest's "keywords" entry."""
+
+    def store(
+        self,
+        corpus: Corpus,
+        build: Path,
+        keys: list[str],
+        hashes: list[str],
+        donor_path: Path | None = None,
+        donor_manifest: dict | None = None,
+    ) -> tuple[list[str], dict]: ...
+
+
 @dataclass
 class Donor:
     """A build's keys, vectors and manifest: what a rebuild may reuse (no store is opened for it)."""
@@ -43,6 +62,7 @@ class Donor:
     keys: list[str]
     vectors: np.ndarray
     manifest: dict
+    path: Path | None = None  # its build directory, whose keyword files a rebuild may take
 
 
 @dataclass
@@ -105,7 +125,10 @@ def build_index(
     store_cfg: VectorStoreSettings,
     reuse: LoadedIndex | Donor | None = None,
     reason: str = "build",
+    keywords: KeywordMaker | None = None,
 ) -> LoadedIndex:
+    """A new build made live, with the keyword indexes `keywords` makes (rag.retrieval.keyword_store's
+    KeywordBuilder); without it the build holds none, and each search process makes them at start-up."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time; readers never need the lock
@@ -138,6 +161,17 @@ def build_index(
             store.bind(build)  # stores that persist as they go (Milvus Lite) write inside the build
         store.add(keys, vectors)
         files = ["vectors.npy", *store.save(build)]
+        stored_keywords: dict | None = None
+        if keywords is not None:
+            keyword_files, stored_keywords = keywords.store(
+                corpus,
+                build,
+                keys,
+                hashes,
+                reuse.path if reuse is not None else None,
+                reuse.manifest if reuse is not None else None,
+            )
+            files += keyword_files
         manifest = {
             "format": FORMAT,
             **_expected(corpus, embedder, store_cfg, store.kind),
@@ -148,6 +182,7 @@ def build_index(
             "keys": keys,
             "chunk_hashes": hashes,
             "embedded": len(todo),
+            **({"keywords": stored_keywords} if stored_keywords is not None else {}),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "files": {name: sha256_file(build / name) for name in files},
         }
@@ -155,7 +190,8 @@ def build_index(
         for name in [*files, "manifest.json"]:
             with (build / name).open("rb") as f:
                 os.fsync(f.fileno())
-        _fsync_dir(build)
+        for sub in {(build / name).parent for name in files}:
+            _fsync_dir(sub)
         pointer_tmp = index_dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
         pointer_tmp.write_text(build.name, encoding="utf-8")
         with pointer_tmp.open("rb") as f:
@@ -200,7 +236,7 @@ def live_donor(index_dir: Path) -> Donor | None:
         return None
     try:
         manifest = _read_verified(build)
-        return Donor(manifest["keys"], np.load(build / "vectors.npy", mmap_mode="r"), manifest)
+        return Donor(manifest["keys"], np.load(build / "vectors.npy", mmap_mode="r"), manifest, build)
     except Exception:
         return None
 
@@ -213,6 +249,7 @@ def rebuild(
     *,
     full: bool = False,
     reason: str = "build",
+    keywords: KeywordMaker | None = None,
 ) -> LoadedIndex:
     """The one way an index is rebuilt: `rag index build`, `rag ingest`, the admin re-index and a load that
     finds the index stale or corrupt all come here. Unless `full`, every chunk whose key, text and embedding
@@ -220,10 +257,16 @@ def rebuild(
     embeds only that notice. Whatever serves searches must then be rebuilt on the result: Services.reload()
     or Services.install() in this process; search workers reload when CURRENT moves."""
     reuse = None if full else live_donor(index_dir)
-    return build_index(corpus, embedder, index_dir, store_cfg, reuse=reuse, reason=reason)
+    return build_index(corpus, embedder, index_dir, store_cfg, reuse=reuse, reason=reason, keywords=keywords)
 
 
-def load_or_build(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: VectorStoreSettings) -> LoadedIndex:
+def load_or_build(
+    corpus: Corpus,
+    embedder: Embedder,
+    index_dir: Path,
+    store_cfg: VectorStoreSettings,
+    keywords: KeywordMaker | None = None,
+) -> LoadedIndex:
     try:
         return load_index(corpus, embedder, index_dir, store_cfg)
     except IndexError_ as exc:
@@ -231,4 +274,4 @@ def load_or_build(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg
     except Exception as exc:  # a damaged file can fail inside numpy or faiss: rebuild rather than serve it
         reason = f"index unreadable ({type(exc).__name__}: {exc})"
     log.warning("rebuilding the index: %s", reason)
-    return rebuild(corpus, embedder, index_dir, store_cfg, reason=reason)
+    return rebuild(corpus, embedder, index_dir, store_cfg, reason=reason, keywords=keywords)

@@ -18,6 +18,8 @@ look, which the scope judgement reads: the answer layer never re-runs a search t
 from __future__ import annotations
 
 import copy
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +36,7 @@ from rag.language.dictionary import Lexicon
 from rag.retrieval.evidence import EVIDENCE_DEPTH, BankCloseness, Evidence, IndexFacts, background_rows
 from rag.retrieval.fusion import Ranked, Signals, Weights, along, fuse
 from rag.retrieval.hit import Hit
-from rag.retrieval.keyword import KeywordIndex, tokenized
+from rag.retrieval.keyword import build_keyword_indexes, load_keyword_indexes
 from rag.retrieval.query import QueryPlan, QueryPlanner
 from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
@@ -42,6 +44,7 @@ from rag.retrieval.routing import best_notice, needs_routing
 from rag.retrieval.tokenize import Segmenter, pinyin_tokens
 from rag.settings import RetrievalSettings
 
+log = logging.getLogger(__name__)
 _NO_VOTE = Ranked(np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
@@ -83,18 +86,33 @@ class HybridRetriever:
                 self._by_unit.setdefault(u, []).append(i)
         # jieba with this corpus's unit names kept whole, in a dictionary of this index's own
         self.segmenter = Segmenter.for_units(corpus.units)
-        docs, texts = [m.doc for m in self.measures], [chunk_text(m) for m in self.measures]
+        docs = [m.doc for m in self.measures]
         self._doc_names = sorted(set(docs))
         self._doc_of_row = np.searchsorted(self._doc_names, docs) if docs else np.zeros(0, dtype=np.int64)
-        self._force: tuple[date, np.ndarray] | None = None
+        self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
         # notices that supersede or are superseded by another loaded notice (rag/retrieval/routing.py)
         superseded = {d.id: d.validity.superseded_by for d in corpus.documents if d.validity.superseded_by}
         self._versioned = {d for d, newer in superseded.items() if newer in self._doc_names} | {
             newer for newer in superseded.values() if newer in self._doc_names
-        }  # (day, per document: in force?)
-        self.bm25 = KeywordIndex(tokenized(texts, self.segmenter.tokenize, cfg.index_workers), docs)
-        self.pinyin = KeywordIndex(tokenized(texts, pinyin_tokens, cfg.index_workers), docs)
-        del texts
+        }
+        # the build's keyword indexes, mapped (rag/retrieval/keyword_store.py); an index built before they were
+        # stored with it has them made here, as every start once did
+        path = getattr(index, "path", None)
+        stored = load_keyword_indexes(Path(path), index.manifest, self.segmenter, docs) if path else "no build"
+        if isinstance(stored, str):
+            started = time.perf_counter()
+            keywords = build_keyword_indexes(
+                [chunk_text(m) for m in self.measures], self.segmenter, docs, cfg.index_workers
+            )
+            log.warning(
+                "keyword indexes %s: tokenized %d measures in %.1fs (a rebuild of the index stores them)",
+                stored,
+                len(self.measures),
+                time.perf_counter() - started,
+            )
+        else:
+            keywords = stored
+        self.bm25, self.pinyin = keywords["words"], keywords["pinyin"]
         cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
         self.lexicon = lexicon or Lexicon.cached(self.bm25.idf, cache)
         self.clauses = ClauseView.cached(self.measures, embedder, cache) if cfg.clause_weight > 0 else None

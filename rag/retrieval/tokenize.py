@@ -9,10 +9,12 @@ differently, and BM25 and the scope features with them."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import jieba
@@ -61,9 +63,14 @@ class Segmenter:
         self.words = jieba.Tokenizer()
         # a copy of the loaded dictionary, not a second load of jieba's file (a copy takes a tenth of the time)
         self.words.FREQ, self.words.total, self.words.initialized = dict(general.FREQ), general.total, True
-        for w in dict.fromkeys(extra_words):
-            if len(w) >= 2:
-                self.words.add_word(w, freq=2000)
+        added = [w for w in dict.fromkeys(extra_words) if len(w) >= 2]
+        for w in added:
+            self.words.add_word(w, freq=2000)
+        # what makes this segmenter's tokens: the words added, and this module's rules (its source), so a
+        # stored keyword index (rag/retrieval/keyword.py) made by other rules is never read as this one's
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update("\n".join(added).encode("utf-8"))
+        self.fingerprint = digest.hexdigest()[:16]
         self._tagger: Any = None  # jieba.posseg's tagger over `words`, made on first use
 
     @classmethod
