@@ -89,8 +89,9 @@ class RetrievalSettings(BaseModel):
     # alone (no labelled questions' vote) ranks first (rag/retrieval/routing.py); false: search them all at once
     route_notices: bool = True
     # …unless the labelled questions come this near (mean cosine of the three nearest): then their vote counts
-    # in the routing too. On the dev sets, 66% of Jiading's new askers' questions came this near, 0% of the
-    # Putuo notice's and 5% of the Songjiang notice's (questions about notices without labels)
+    # in the routing too. `python bench/closeness.py FILE…`: 66% of Jiading's new askers' dev questions come this
+    # near, 0% of the Putuo notice's and 5% of the Songjiang notice's (notices without labels); on the test files
+    # 65%, and 1% (Baoshan) and 5% (Minhang)
     route_bank_closeness: float = 0.93
     bank_closeness_gain: Annotated[float, Field(ge=0.0)] = 15.0
     bank_closeness_pivot: float = 0.935
@@ -121,8 +122,9 @@ class AnswerSettings(BaseModel):
     related_floor: float = 0.15  # a refusal names the best measure as 可能相关 when in-scope probability ≥ this
     # for a notice without labelled questions (judged by the corpus-evidence model), a question whose three
     # nearest out-of-scope labelled questions average this cosine is refused as one of them (rag/answer/scope.py).
-    # On the dev notices (Putuo, Songjiang) 0.94 reached 48% and 29% of their everyday questions and 0% and 1.7%
-    # of their answerable ones
+    # `python bench/closeness.py FILE…`: on the dev notices (Putuo, Songjiang) 0.94 reaches 48% and 29% of their
+    # everyday questions and 0% and 1.9% of their answerable ones; on the test notices (Baoshan, Minhang) 38% and
+    # 24%, and 0% of the answerable ones
     everyday_closeness: float = 0.94
     hotline: str = "12345市民服务热线"  # where a refusal sends everything the notices do not cover; "" for none
     # llm/auto modes: the chat model restates an admitted Chinese question in the notice's terms for a second

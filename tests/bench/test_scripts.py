@@ -125,3 +125,10 @@ def test_scale_e2e(tmp_path):
     row = json.loads((tmp_path / "row.json").read_text(encoding="utf-8"))
     assert row["measures"] == 1200 and row["store"] == "faiss" and 0 < row["dense_recall_at_10"] <= 1
     assert json.loads((tmp_path / "scale_e2e.json").read_text(encoding="utf-8"))[-1]["measures"] == 1200
+
+
+def test_closeness(services, tiny_qa):
+    figures = bench("closeness").main([str(tiny_qa), "--route", "0.93", "--everyday", "0.94"], services)
+    shares = figures[str(tiny_qa)]
+    assert set(shares["everyday"]) <= {"answerable", "far", "near"} and 0 <= shares["route"][0.93] <= 1
+    assert all(0 <= s[0.94] <= 1 for s in shares["everyday"].values())
