@@ -11,17 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import statistics
 import time
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("（", "(").replace("）", ")")
 
 
 def p95(xs: list[float]) -> float:
@@ -38,6 +32,7 @@ def main(argv: list[str] | None = None, services=None) -> dict:
     args = ap.parse_args(argv)
 
     from rag.answer.events import Done, Token
+    from rag.evaluation.scoring import share_contained
     from rag.evaluation.shape import clean_shape
     from rag.services import get_services
 
@@ -82,7 +77,7 @@ def main(argv: list[str] | None = None, services=None) -> dict:
         refusal += answer.refused == (r["category"] == "out_of_scope")
         if r["gold_units"]:
             n_units += 1
-            units += sum(norm(u) in norm(answer.answer) for u in r["gold_units"]) / len(r["gold_units"])
+            units += share_contained(answer.answer, r["gold_units"]) or 0.0
         why = f" replaced: {replaced[0].split('：', 1)[-1][:90]}" if replaced else ""
         print(
             f"{r['id']:6s} {r['category']:16s} first={first or 0:.2f}s total={totals[-1]:.1f}s "

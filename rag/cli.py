@@ -170,7 +170,7 @@ def cmd_ingest(args) -> int:
     """Add a notice (.txt, .docx, .html) to the corpus; only its measures are embedded."""
     from pathlib import Path
 
-    from rag.ingest import check_notice, ingest, knowledge_line, warning_lines
+    from rag.ingest import check_notice, ingest, knowledge_line, labelled_count, warning_lines
 
     path = Path(args.path)
     if args.show_text:
@@ -193,7 +193,7 @@ def cmd_ingest(args) -> int:
     print(result.summary())
     for line in warning_lines(path.name, result.warnings):
         print(line)
-    print(knowledge_line(result.doc_id, cfg))
+    print(knowledge_line(result.doc_id, labelled_count(result.doc_id, cfg)))
     return 0
 
 

@@ -65,16 +65,25 @@ def warning_lines(source: str, warnings: tuple[ParseWarning, ...]) -> list[str]:
     return [head, *(f"  warning: {w.message}" for w in warnings)]
 
 
-def knowledge_line(doc_id: str, settings: Settings, english: bool = True) -> str:
-    """What is known of the notice beyond its text: whether labelled questions speak for it (the question
-    bank, rag/retrieval/question_bank.py), and what that means for its answers."""
+def labelled_count(doc_id: str, settings: Settings) -> int:
+    """How many labelled questions speak for the notice, counted as serving counts them (the bank restricted
+    as `QuestionBank.for_corpus` restricts it: writers left out, at least `covered`'s minimum); 0 without a bank."""
     from rag.retrieval.question_bank import DEFAULT_BANK, QuestionBank
 
     path = settings.retrieval.question_bank or DEFAULT_BANK
     try:
-        n = QuestionBank.load(path).answerable_count(doc_id) if path.is_file() else 0
+        bank = QuestionBank.load(path) if path.is_file() else None
     except (KeyError, ValueError, OSError):
-        n = 0
+        return 0
+    if bank is None:
+        return 0
+    held = bank.restricted({doc_id}, frozenset(settings.retrieval.bank_exclude_writers))
+    return held.answerable_count(doc_id) if held.covered({doc_id}) else 0
+
+
+def knowledge_line(doc_id: str, n: int, english: bool = True) -> str:
+    """What is known of the notice beyond its text: whether `n` labelled questions speak for it (the question
+    bank, rag/retrieval/question_bank.py), and what that means for its answers."""
     if english:
         if n:
             return f"{doc_id}: {n} labelled questions speak for it (question bank and scope model fitted with them)"

@@ -126,7 +126,8 @@ def ingest_notice(svc: Services, path: str | None, doc_id: str, replace: bool) -
         error = state.get("error", state["status"])
         return f"已加入 {result.doc_id}，但重建索引失败（旧索引继续服务）：{error}{placed}"
     done = f"索引已重建（{state['embedded']} 条新向量，共 {state['measures']} 条）"
-    known = knowledge_line(result.doc_id, svc.settings, english=False)
+    # counted by the retriever the re-index just installed, as it serves the notice
+    known = knowledge_line(result.doc_id, svc.retriever.knowledge(result.doc_id)["labelled_questions"], english=False)
     return f"✓ 已导入：{result.summary()}；{done}。{known}{placed}"
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rag.answer.detail import Asked, gives
-from rag.answer.highlight import grams
+from rag.answer.highlight import gram_weight, grams
 from rag.corpus.model import Measure
 
 LONG_SENTENCE = 60  # characters; a shorter sentence is quoted whole
@@ -34,9 +34,7 @@ _NUMBER = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(]\d+[)）])\s*")
 
 @dataclass(frozen=True)
 class Clause:
-    measure: Measure
     text: str  # verbatim from the measure's body, its closing punctuation dropped
-    score: float  # share of the question's weight it holds (0..1, plus the detail bonus)
 
 
 def candidates(body: str) -> list[str]:
@@ -70,10 +68,10 @@ def answering_clause(question: str, measure: Measure, idf: Mapping[str, float], 
     body = measure.body
     found = candidates(body) or [body.strip()]
     wanted = grams(question)
-    total = sum(_weight(g, idf) for g in wanted) or 1.0
+    total = sum(gram_weight(g, idf) for g in wanted) or 1.0
     scored = []
     for order, text in enumerate(found):
-        held = sum(_weight(g, idf) for g in grams(text) & wanted) / total
+        held = sum(gram_weight(g, idf) for g in grams(text) & wanted) / total
         if asked is not None and gives(asked.kind, text):
             held += DETAIL_BONUS
         scored.append((held, order, text))
@@ -81,12 +79,7 @@ def answering_clause(question: str, measure: Measure, idf: Mapping[str, float], 
     # of the best share is what answers, the rest of the sentence stays in the quoted measure
     top = max(h for h, _, _ in scored)
     if top <= 0:
-        held, text = 0.0, found[0]
+        text = found[0]
     else:
-        held, _, text = min((s for s in scored if s[0] >= KEEP_SHARE * top), key=lambda s: (len(s[2]), s[1]))
-    return Clause(measure, text.rstrip("，,。；;：: "), held)
-
-
-def _weight(gram: str, idf: Mapping[str, float]) -> float:
-    # a shared bigram counts fully, a shared character at half its idf (as the highlighter weighs them)
-    return idf.get(gram, 0.0) * (1.0 if len(gram) == 2 else 0.5)
+        _, _, text = min((s for s in scored if s[0] >= KEEP_SHARE * top), key=lambda s: (len(s[2]), s[1]))
+    return Clause(text.rstrip("，,。；;：: "))

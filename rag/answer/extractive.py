@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from rag.answer.opening import asks_who, list_lines, opening
+from rag.answer.opening import list_lines, opening
 from rag.corpus.model import Document, Measure
 from rag.corpus.units import UnitDirectory
 
@@ -216,10 +216,11 @@ def compose(
         lead = say.contact(contact_units(measures[:1]), top, others)
     if not question or idf is None or unit_query:
         return Composed(lead, _quoted(measures, label, say, ""), lead.split("\n")[0])
-    first = opening(question, measures, idf, label, _first_sentence(lead), english=english)
+    contact = _first_sentence(lead)
+    first = opening(question, measures, idf, label, contact, english=english)
     quoted = _quoted(measures, label, say, first.text)
-    if asks_who(question) and first.status == "answered":  # the contact line became the opening
-        rest = lead[len(_first_sentence(lead)) :].strip()
+    if first.folded:  # the contact line became the opening
+        rest = lead[len(contact) :].strip()
         lead = first.text + ("\n" + rest if rest else "")
     else:
         lead = first.text + "\n" + lead

@@ -9,6 +9,7 @@ import math
 import re
 import threading
 from collections import Counter
+from collections.abc import Mapping
 
 from rag.corpus.citation import Citation
 from rag.corpus.collection import Corpus
@@ -78,13 +79,14 @@ class Highlighter:
 
     def _best(self, text: str, spans: list[tuple[int, int]], asked: set[str]) -> list[tuple[int, int]]:
         idf = self.idf
-        # a shared bigram counts fully, a shared character at half its idf
-        scored = [
-            (sum(idf.get(g, 0.0) * (1.0 if len(g) == 2 else 0.5) for g in grams(text[a:b]) & asked), (a, b))
-            for a, b in spans
-        ]
+        scored = [(sum(gram_weight(g, idf) for g in grams(text[a:b]) & asked), (a, b)) for a, b in spans]
         best = max(scored, default=(0.0, (0, 0)), key=lambda x: x[0])
         return [best[1]] if best[0] > 0 else []
+
+
+def gram_weight(gram: str, idf: Mapping[str, float]) -> float:
+    """What a shared gram says: a bigram its idf, a single character half of it."""
+    return idf.get(gram, 0.0) * (1.0 if len(gram) == 2 else 0.5)
 
 
 def _share(grams: set[str], said: set[str]) -> float:

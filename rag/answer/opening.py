@@ -37,6 +37,7 @@ class Opening:
     text: str  # the first line of the answer
     status: Literal["answered", "partial"]
     unstated: str | None = None  # the detail the notice does not state, named for the reader
+    folded: bool = False  # the contact line is folded into it (a who-handles question): not said again below
 
 
 def clause_for(question: str, m: Measure, idf: Mapping[str, float], asked: Asked | None, limit: int = 0) -> str:
@@ -68,8 +69,8 @@ def opening(
         return Opening(f"通知没有写明{what}。与此相关的措施{label[top.key]}写的是：{said}。", "partial", what)
     if asks_who(question):  # the units first, with what the measure has them do
         if english:
-            return Opening(f"{contact} Measure {label[top.key]}: “{said}”.", "answered")
-        return Opening(f"{contact.rstrip('。')}：{said}。", "answered")
+            return Opening(f"{contact} Measure {label[top.key]}: “{said}”.", "answered", folded=True)
+        return Opening(f"{contact.rstrip('。')}：{said}。", "answered", folded=True)
     if english:
         return Opening(f"Measure {label[top.key]}: “{said}”.", "answered")
     return Opening(f"{said}（措施{label[top.key]}）。", "answered")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from rag.corpus.deadlines import Deadline
@@ -46,7 +47,7 @@ class Measure:
         """The nearest title above the measure: its section's, or its part's where there are no sections."""
         return self.section_title if self.section else self.part_title
 
-    @property
+    @cached_property  # read several times per answer (clause choice, quoting, highlights); the text never changes
     def body(self) -> str:
         """The text without its leading number and its responsibility clause."""
         numbered = ITEM_RE.match(self.text)

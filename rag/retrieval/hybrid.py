@@ -113,7 +113,7 @@ class HybridRetriever:
         else:
             keywords = stored
         self.bm25, self.pinyin = keywords["words"], keywords["pinyin"]
-        cache = Path(index.path).parent / "cache" if getattr(index, "path", None) else None
+        cache = Path(path).parent / "cache" if path else None
         self.lexicon = lexicon or Lexicon.cached(self.bm25.idf, cache)
         self.clauses = ClauseView.cached(self.measures, embedder, cache) if cfg.clause_weight > 0 else None
         self.planner = QueryPlanner(corpus, self.lexicon)
@@ -202,7 +202,7 @@ class HybridRetriever:
         and how near the voting questions came (what the vote's weight follows: rag/retrieval/fusion.py)."""
         cfg = self.cfg
         if self.bank is None or cfg.bank_weight <= 0:
-            return Ranked(np.zeros(0, dtype=np.int64), np.zeros(0)), 0.0
+            return _NO_VOTE, 0.0
         vote = self.bank.votes(q, cfg.bank_neighbours, cfg.bank_temperature)
         out: dict[int, float] = {}
         for key, share in vote.shares.items():
@@ -233,8 +233,8 @@ class HybridRetriever:
         """The notice the question is about (rag/retrieval/routing.py): by the corpus evidence alone, unless
         labelled questions came near enough (`route_bank_closeness`) for their vote to count too."""
         c = self.candidates(plan, None, vote=self.bank is not None)
-        if self.bank is None or c.signals.closeness < self.cfg.route_bank_closeness:
-            c = self.candidates(plan, None, vote=False)
+        if self.bank is not None and c.signals.closeness < self.cfg.route_bank_closeness:
+            c = self.candidates(plan, None, vote=False)  # the vote did not earn its say: corpus evidence alone
         best = best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
         # versions of one policy (one supersedes the other) are searched together: the answer from the older
         # one names its successor, and the in-force factor prefers the newer

@@ -28,8 +28,7 @@ log = logging.getLogger(__name__)
 def _reusable(donor_path: Path | None, donor_manifest: dict | None, keys: list[str], hashes: list[str], spec: dict):
     if donor_path is None or donor_manifest is None:
         return None
-    stored = donor_manifest.get("keywords")
-    if not isinstance(stored, dict) or stored.get("spec") != spec:
+    if unusable(donor_manifest, spec):
         return None
     if donor_manifest.get("keys") != keys or donor_manifest.get("chunk_hashes") != hashes:
         return None

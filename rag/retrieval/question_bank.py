@@ -74,8 +74,7 @@ class QuestionBank:
 
     def covered(self, docs: set[str], minimum: int = 20) -> set[str]:
         """The documents of `docs` that have enough answerable questions of their own for the bank to speak."""
-        own = self.docs
-        return {d for d in docs if int(np.sum(self.answerable & (own == d))) >= minimum}
+        return {d for d in docs if self.answerable_count(d) >= minimum}
 
     def subset(self, keep: np.ndarray) -> QuestionBank:
         return QuestionBank(
