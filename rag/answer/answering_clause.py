@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rag.answer.detail import Asked, gives
+from rag.answer.detail import Asked
 from rag.answer.highlight import gram_weight, grams
 from rag.corpus.model import Measure
 
@@ -72,7 +72,7 @@ def answering_clause(question: str, measure: Measure, idf: Mapping[str, float], 
     scored = []
     for order, text in enumerate(found):
         held = sum(gram_weight(g, idf) for g in grams(text) & wanted) / total
-        if asked is not None and gives(asked.kind, text):
+        if asked is not None and asked.given_by(text):
             held += DETAIL_BONUS
         scored.append((held, order, text))
     # a whole sentence holds at least what each of its runs holds: the shortest text that keeps nearly all

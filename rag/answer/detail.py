@@ -13,10 +13,14 @@ any notice.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rag.answer.highlight import gram_weight, grams
 from rag.corpus.deadlines import find_deadlines
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class Detail(StrEnum):
@@ -95,7 +99,7 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         Detail.DURATION,
         re.compile(
             r"多久|多长时间|多少天|(?<![好哪这那])几天|(?<![好哪这那])几个(?:工作)?(?:日|天|月)|多少个(?:工作)?(?:日|天|月)|"
-            r"多快|时限是|要等多|"
+            r"多快|时限是|要等多|(?<![前后这那好十])几年|多少年|(?:几|多少)(?:个)?(?:小时|分钟|周|星期)|"
             r"(?i:how long|how many (?:days|weeks|months|working days)|how quickly|how soon)"
         ),
     ),
@@ -111,7 +115,7 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
     (
         Detail.RATE,
         re.compile(
-            r"比例|百分之|百分比|几成|多少%|多少个点|利率|税率|费率|贴息率|(?:\d+|[一二三四五六七八九十]+)(?:%|％|成)还是|还是全额|"
+            r"比例|百分之|百分比|几成|多少%|多少个点|利率|税率|费率|贴息率|几倍|多少倍|(?i:lpr)|(?:\d+|[一二三四五六七八九十]+)(?:%|％|成)还是|还是全额|"
             r"(?i:what (?:percentage|percent|share|rate)|how much of|interest rate|tax rate|\brate\b)"
         ),
     ),
@@ -120,6 +124,10 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         re.compile(
             r"多少钱|多少元|多少万|几万|几千|多少补贴|补(?:贴|助)?多少|奖(?:励)?多少|给多少|拿多少|领多少|退多少|"
             r"金额|额度|上限是|最高(?:能|可以)?(?:拿|补|给|奖|领|贷)?多少|标准是多少|收多少|收费多少|费用是多少|"
+            # a payment verb or a money noun before 多少 ("要交多少", "奖金有多少", "工资待遇大概多少"), a unit price
+            r"(?:交|付|缴|花|赔|罚|扣|加|存)(?:了|的)?多少(?![天个年次人家项分])|"
+            r"(?:费|钱|资金|奖金|工资|待遇|薪酬|利息|价格?|租金|房租)(?:用)?(?:大概|大约|一般|具体)?(?:是|有|要|能|为)?多少|"
+            r"每(?:度|平方米|平米|吨|方|台)(?:要|能|是)?多少|"
             r"(?i:how much|what amount|amount of|maximum (?:amount|subsidy|grant))"
         ),
     ),
@@ -128,7 +136,7 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         # not 好几个 (several), 哪几个部门 (which ones: a who or which question), 这几个
         # and only as a question ("有几个发明专利，想…" tells, "有几个窗口？" asks)
         re.compile(
-            r"(?:多少|(?<![好哪这那])几)(?:家|个|人|名|次|项|批|户|回|套)(?=[^，,。；;]{0,12}(?:[？?吗呢]|$))|"
+            r"(?:多少|(?<![好哪这那])几)(?:家|个|人|名|次|项|批|户|回|套|分)(?=[^，,。；;]{0,12}(?:[？?吗呢]|$))|"
             r"(?i:how many)"
         ),
     ),
@@ -136,7 +144,7 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         Detail.PLACE,
         re.compile(
             r"在哪(?:里|儿|个)?(?:办|申请|交|领|递交|提交)?|去哪(?:里|儿)?|什么地方|(?:什么|哪个)地址|地址(?:是|在)|"
-            r"办公地点|地点在|哪个窗口|哪个网站|网址|"
+            r"办公地点|地点在|哪个窗口|哪个网站|网址|具体地址|地址(?:在哪|是什么|是多少)|(?:哪个|什么|具体)位置|位置在哪|"
             # English "where" also opens relative clauses ("a centre where …"): only its question forms
             r"(?i:(?:^|[.?!]\s*)where (?:is|are|can|do|should|does|to)\b|what is the address|which (?:office|window|"
             r"website) do)"
@@ -144,6 +152,10 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
     ),
 ]
 
+# a named document (申请表, 营业执照, 身份证复印件, 劳动合同, 证明): what a list of materials is made of
+_DOCUMENT = r"(?:证明|证书|申请表|登记表|复印件|执照|身份证|合同|发票|凭证|报告|协议|证件)"
+# a section heading at the head of a section-level measure's body ("（一）完善保护名录。") is not an enumeration
+_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)][^。；;\n]*[。；;]?")
 # How a text gives each kind.
 _GIVES: dict[Detail, re.Pattern[str]] = {
     Detail.MONEY: re.compile(rf"{_CN_NUM}+(?:\.\d+)?\s*(?:多)?(?:万|亿|千)?元|元/|(?i:rmb|yuan|cny)"),
@@ -152,7 +164,7 @@ _GIVES: dict[Detail, re.Pattern[str]] = {
         rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|{_CN_NUM}成(?![本立为员])|{_CN_NUM}+倍|{_CN_NUM}+分之{_CN_NUM}+|过半|半数"
     ),
     Detail.COUNT: re.compile(rf"{_CN_NUM}+\s*(?:家|个|人|名|次|项|批|户|套|所|座|台|部|间)"),
-    Detail.DATE: re.compile(r"(?:19|20)\d{2}年|\d{1,2}月\d{0,2}日?|年底|年内|季度|每年|每月"),
+    Detail.DATE: re.compile(r"(?:19|20)\d{2}年|\d{1,2}月\d{0,2}日?|年底|年内|[上下]半年|季度"),
     Detail.DURATION: re.compile(
         rf"{_CN_NUM}+\s*个?(?:工作日|自然日|日|天|周|个月|月|年|小时|分钟)|即时|当场|当日|当天|即办|立等可取"
     ),
@@ -160,11 +172,23 @@ _GIVES: dict[Detail, re.Pattern[str]] = {
     Detail.PLACE: re.compile(
         r"路\d+号|\d+号楼|大厅|窗口|服务中心|服务站|服务点|现场|网站|平台|一网通办|小程序|(?i:app)"
     ),
-    Detail.MATERIALS: re.compile(r"材料|证明|证书|申请表|清单|复印件|执照|身份证|合同|发票|凭证"),
-    Detail.HOURS: re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|工作日|周[一二三四五六日末]|双休日|节假日|24小时|全天"),
+    Detail.MATERIALS: re.compile(
+        rf"(?:[^、，,。；;]{{0,12}}{_DOCUMENT}[^、，,。；;]{{0,4}}、)+[^、，,。；;]{{1,14}}|"
+        rf"(?:提交|提供|携带|上传|出具|凭)[^，,。；;]{{0,15}}{_DOCUMENT}|"
+        rf"[（(][0-9一二三四五六七八九十]+[)）][^；;。\n]{{0,20}}{_DOCUMENT}"  # a numbered sub-item naming one
+    ),
+    Detail.HOURS: re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|周[一二三四五六日末]|双休日|节假日|24小时|全天"),
     # an enumeration: three or more items joined by 、, or numbered sub-items
     Detail.ITEMS: re.compile(r"(?:[^、，,。；;]{1,14}、){2,}[^、，,。；;]{1,14}|[（(][1-9一二三四五六][）)]"),
 }
+
+
+# A date asked to the day ("哪天上线", "几号发") is not given by a year or a month ("2021年6月前上线"); one asked to
+# the month ("几月份报名") is not given by a year alone.
+_DAY_ASKED = re.compile(r"哪天|哪一天|几号|(?i:what date|which date|which day)")
+_MONTH_ASKED = re.compile(r"几月|哪个月|哪月|(?i:which month)")
+_DAY_GIVEN = re.compile(r"\d{1,2}\s*[日号]|月[底初末中]|(?<!\d)\d{1,2}[./-]\d{1,2}(?!\d)")
+_MONTH_GIVEN = re.compile(rf"{_CN_NUM}{{1,2}}\s*月(?!内|以内|以上)|[上下]半年|季度|年[底初末中]")
 
 
 @dataclass(frozen=True)
@@ -177,6 +201,16 @@ class Asked:
     def label(self, english: bool = False) -> str:
         return (LABELS_EN if english else LABELS_ZH)[self.kind]
 
+    def given_by(self, text: str) -> bool:
+        """Whether the text gives this detail as precisely as it is asked: a date asked to the day needs a day."""
+        if not gives(self.kind, text):
+            return False
+        if self.kind is Detail.DATE and _DAY_ASKED.search(self.cue):
+            return _DAY_GIVEN.search(text) is not None
+        if self.kind is Detail.DATE and _MONTH_ASKED.search(self.cue):
+            return _MONTH_GIVEN.search(text) is not None or _DAY_GIVEN.search(text) is not None
+        return True
+
 
 def asked_detail(question: str) -> Asked | None:
     """The specific kind of detail the question asks for, or None when it asks for no such detail (what to do,
@@ -188,8 +222,48 @@ def asked_detail(question: str) -> Asked | None:
     return None
 
 
+_SENTENCES = re.compile(r"[^。\n]+[。\n]?")
+
+
+def _statements(text: str) -> list[str]:
+    """The text's sentences; a line ending in a colon ("应提交以下材料：") also with the lines it introduces,
+    whose sub-items say what it announces."""
+    lines = text.splitlines()
+    out = [s for line in lines for s in _SENTENCES.findall(line)]
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith(("：", ":")):
+            tail = []
+            for nxt in lines[i + 1 :]:
+                if nxt.rstrip().endswith(("：", ":")):
+                    break
+                tail.append(nxt)
+            out.append(line + "".join(tail))
+    return out
+
+
+def states(asked: Asked, question: str, text: str, idf: Mapping[str, float], topic_share: float) -> bool:
+    """Whether the text states the asked detail about what the question asks: one of its sentences gives it
+    (`Asked.given_by`) and holds at least `topic_share` of the question's words (without the cue), weighed by `idf`.
+    A text with a figure of the kind about something else does not answer: "充一次电收多少钱" is not
+    answered by "每台补贴10万元". English questions share no words with a Chinese text: the kind alone decides."""
+    if not asked.given_by(text):
+        return False
+    if topic_share <= 0 or not _HAN.search(question):
+        return True
+    asked_words = grams(question.replace(asked.cue, " "))
+    total = sum(gram_weight(g, idf) for g in asked_words)
+    if total <= 0:
+        return True
+    return any(
+        asked.given_by(s) and sum(gram_weight(g, idf) for g in asked_words & grams(s)) >= topic_share * total
+        for s in _statements(text)
+    )
+
+
 def gives(kind: Detail, text: str) -> bool:
     """Whether the text states a detail of this kind (a figure with 元, a percentage, a date …)."""
     if kind in (Detail.DATE, Detail.DURATION) and find_deadlines(text):
         return True
+    if kind is Detail.ITEMS:
+        text = _HEADING.sub("", text)
     return _GIVES[kind].search(text) is not None

@@ -190,6 +190,7 @@ def compose(
     question: str = "",
     idf: Mapping[str, float] | None = None,
     listing: str | None = None,
+    detail_topic_share: float = 0.0,
 ) -> Composed:
     """The answer from the measures. With the `question` (and the corpus's gram `idf`), the lead opens with
     the words that answer it (rag/answer/opening.py); `listing` (the heading, or "" for none) asks for every
@@ -217,7 +218,7 @@ def compose(
     if not question or idf is None or unit_query:
         return Composed(lead, _quoted(measures, label, say, ""), lead.split("\n")[0])
     contact = _first_sentence(lead)
-    first = opening(question, measures, idf, label, contact, english=english)
+    first = opening(question, measures, idf, label, contact, english=english, topic_share=detail_topic_share)
     quoted = _quoted(measures, label, say, first.text)
     if first.folded:  # the contact line became the opening
         rest = lead[len(contact) :].strip()

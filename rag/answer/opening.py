@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.answer.answering_clause import answering_clause
-from rag.answer.detail import Asked, asked_detail, gives
+from rag.answer.detail import Asked, asked_detail, states
 from rag.corpus.model import Measure
 
 LIST_LINE_CHARS = 60  # a list's line for one measure: its clause for the question, cut here
@@ -53,12 +53,15 @@ def opening(
     contact: str,
     *,
     english: bool,
+    topic_share: float = 0.0,
 ) -> Opening:
-    """The first line; `contact` is the line that names whom to contact (it follows, or is folded in)."""
+    """The first line; `contact` is the line that names whom to contact (it follows, or is folded in). When the
+    question asks for a detail that no measure states about what it asks (`topic_share`: rag/answer/detail.py),
+    the line says the notice does not state it."""
     top = measures[0]
     asked = asked_detail(question)
     said = clause_for(question, top, idf, asked)
-    if asked is not None and not any(gives(asked.kind, m.body) for m in measures):
+    if asked is not None and not any(states(asked, question, m.body, idf, topic_share) for m in measures):
         what = asked.label(english)
         if english:
             return Opening(

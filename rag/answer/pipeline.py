@@ -63,7 +63,7 @@ def answer_steps(p: Parts) -> list[Step]:
         Scope(p.scope, p.notices, hotline),
         Rewrite(p.retriever, p.rewriter, p.settings),
         Select(p.settings.answer, p.notices.corpus, p.highlighter),
-        Compose(p.notices, p.highlighter, p.model),
+        Compose(p.notices, p.highlighter, p.model, p.settings.answer.detail_topic_share),
     ]
 
 

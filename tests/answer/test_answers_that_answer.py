@@ -7,7 +7,7 @@ import pytest
 
 from rag.answer import extractive
 from rag.answer.answering_clause import answering_clause, candidates
-from rag.answer.detail import Detail, asked_detail, gives
+from rag.answer.detail import Detail, asked_detail, gives, states
 from rag.answer.highlight import Highlighter
 from rag.answer.listing import asks_list, group_of, list_measures
 from rag.answer.novelty import Dropped, Novelty
@@ -49,6 +49,13 @@ def test_a_condition_runs_on_into_what_follows_from_it():
     ("清单里具体有哪些项目？", Detail.ITEMS),
     ("What documents do I need?", Detail.MATERIALS),
     ("Where is the service centre?", Detail.PLACE),
+    # a payment verb or a money noun before 多少, multiples, years, scores, an address (dev near misses)
+    ("评上优秀企业家，奖金有多少？", Detail.MONEY),
+    ("装了电梯后续筹维修资金，每平方米要交多少？", Detail.MONEY),
+    ("融资担保的放大倍数要扩到几倍？", Detail.RATE),
+    ("保租房一次最长能签几年合同？", Detail.DURATION),
+    ("考评打多少分算不合格？", Detail.COUNT),
+    ("人才公寓 具体地址", Detail.PLACE),
 ])
 def test_the_detail_a_question_asks_for(question, kind):
     asked = asked_detail(question)
@@ -62,6 +69,7 @@ def test_the_detail_a_question_asks_for(question, kind):
     "Is there a centre where media companies can register?",  # a relative "where"
     "How is a lift subsidised when adding one to an old building?",  # a conjunction "when"
     "地址和经营范围也能自己填吗？",
+    "电梯用个十几年总要大修，到时候这钱从哪出？",  # 十几年 tells how long it is used, it does not ask
 ])
 def test_no_detail_is_read_where_none_is_asked(question):
     assert asked_detail(question) is None
@@ -73,6 +81,31 @@ def test_what_a_text_gives():
     assert not gives(Detail.RATE, "按一定比例给予补贴")  # a rate is stated by a figure
     assert gives(Detail.DURATION, "5个工作日内办结") and gives(Detail.DATE, "2022年6月底前完成")
     assert gives(Detail.ITEMS, "包括营业执照、税务登记、社保登记等事项")
+    assert not gives(Detail.ITEMS, "（一）完善保护名录。")  # a section's heading is not a list
+    assert not gives(Detail.DATE, "按照每户每月3500元标准发放")  # a frequency is not a date
+    assert not gives(Detail.HOURS, "不动产登记完成后3个工作日内可申请提取")  # a duration's unit, not hours
+    assert not gives(Detail.MATERIALS, "申请材料齐全的，在受理后10个工作日内完成审核")  # names no document
+    assert gives(Detail.MATERIALS, "应提交以下材料：（1）社会保险费缓缴申请表；（2）按期补缴承诺书。")
+
+
+def test_a_date_asked_to_the_day_needs_a_day():
+    asked = asked_detail("区级平台具体哪天上线？")
+    assert asked is not None and asked.kind is Detail.DATE
+    assert not asked.given_by("市级平台2021年6月前上线通行") and asked.given_by("2021年6月30日前上线")
+    month = asked_detail("技能竞赛今年几月份报名？")
+    assert month is not None and not month.given_by("每年举办2024年技能竞赛") and month.given_by("每年9月报名")
+
+
+def test_a_figure_about_something_else_does_not_state_the_detail(idf):
+    q = "小区集中充电桩充一次电收多少钱？"
+    asked = asked_detail(q)
+    assert asked is not None and asked.kind is Detail.MONEY
+    elevator = "对既有多层住宅加装电梯的，每台补贴10万元。"
+    assert states(asked, q, elevator, idf, 0.0)  # by the kind alone it would count
+    assert not states(asked, q, elevator, idf, 0.2)
+    assert states(asked, q, "小区集中充电设施充电收费按每度电0.8元执行。", idf, 0.2)
+    english = asked_detail("How much is charged per charge?")
+    assert english is not None and states(english, "How much is charged per charge?", elevator, idf, 0.2)
 
 
 def test_a_detail_the_measure_does_not_give_is_said_first(corpus, idf):

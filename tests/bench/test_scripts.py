@@ -1,6 +1,7 @@
 """Every bench script runs end to end on a tiny input, so a change elsewhere cannot leave one broken (as
 answer_latency.py was when answer events became typed). The figures are not judged, only that they are
 computed and shaped as the script prints them."""
+
 from __future__ import annotations
 
 import json
@@ -83,8 +84,12 @@ def test_rewrite_without_a_chat_model_says_so(services, tiny_qa):
 
 def test_standard_threshold_with_latency(services, tmp_path):
     pairs = rows_of(ROOT / "eval" / "standard-pairs.jsonl")
-    tiny = [r for split in ("dev", "test") for kind in ("paraphrase", "near", "other")
-            for r in [r for r in pairs if (r["split"], r["kind"]) == (split, kind)][:2]]
+    tiny = [
+        r
+        for split in ("dev", "test")
+        for kind in ("paraphrase", "near", "other")
+        for r in [r for r in pairs if (r["split"], r["kind"]) == (split, kind)][:2]
+    ]
     path = write_jsonl(tmp_path / "pairs.jsonl", tiny)
     chosen = bench("standard_threshold").main([str(path), "--thresholds", "0.9", "--latency"], services)
     assert 0.8 <= chosen <= 1.0
@@ -102,8 +107,9 @@ def test_load_test_against_a_live_server(services, tmp_path):
 
     out = tmp_path / "load.json"
     with live_server(create_app(services, ui=False)) as url:
-        rc = bench("load_test").main(["--url", url, "--requests", "12", "--clients", "2", "--ask-share", "0.25",
-                                      "--json", str(out)])
+        rc = bench("load_test").main(
+            ["--url", url, "--requests", "12", "--clients", "2", "--ask-share", "0.25", "--json", str(out)]
+        )
     result = json.loads(out.read_text(encoding="utf-8"))
     assert rc == 0 and set(result["endpoints"]) == {"/api/search", "/api/ask"}
     assert sum(e["ok"] for e in result["endpoints"].values()) == 12
@@ -111,8 +117,23 @@ def test_load_test_against_a_live_server(services, tmp_path):
 
 @pytest.mark.slow  # a subprocess per back-end, each generating its corpus
 def test_scale(tmp_path):
-    assert bench("scale").main(["--sizes", "2000", "--backends", "faiss-flat,bm25", "--queries", "20",
-                                "--latency-queries", "10", "--out", str(tmp_path)]) == 0
+    assert (
+        bench("scale").main(
+            [
+                "--sizes",
+                "2000",
+                "--backends",
+                "faiss-flat,bm25",
+                "--queries",
+                "20",
+                "--latency-queries",
+                "10",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     rows = json.loads((tmp_path / "scale.json").read_text(encoding="utf-8"))["rows"]
     assert {(r["n"], r["backend"]) for r in rows} == {(2000, "faiss-flat"), (2000, "bm25")}
     assert next(r for r in rows if r["backend"] == "faiss-flat")["recall_at_10"] == 1.0  # exact search
@@ -120,10 +141,16 @@ def test_scale(tmp_path):
 
 @pytest.mark.slow  # builds an index of 1,200 measures and a retriever over it, in two subprocesses
 def test_scale_e2e(tmp_path):
-    assert bench("scale_e2e").main(["--measures", "1200", "--out", str(tmp_path), "--json",
-                                    str(tmp_path / "row.json")]) == 0
+    assert (
+        bench("scale_e2e").main(
+            ["--measures", "1200", "--record", "--out", str(tmp_path), "--json", str(tmp_path / "row.json")]
+        )
+        == 0
+    )
     row = json.loads((tmp_path / "row.json").read_text(encoding="utf-8"))
     assert row["measures"] == 1200 and row["store"] == "faiss" and 0 < row["dense_recall_at_10"] <= 1
+    two = row["detail"]["two_workers"]  # a second search process over the same build, both alive
+    assert len(two["rss_mb"]) == len(two["pss_mb"]) == 2 and all(p > 0 for p in two["pss_mb"])
     assert json.loads((tmp_path / "scale_e2e.json").read_text(encoding="utf-8"))[-1]["measures"] == 1200
 
 

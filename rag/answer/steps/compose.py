@@ -58,8 +58,11 @@ class Compose:
     """The answer's text. A unit's whole remit is listed extractively (the model would only reword a list);
     otherwise `auto` and `llm` modes ask the chat model, where there is one."""
 
-    def __init__(self, notices: LoadedNotices, highlighter: Highlighter, model: ModelAnswer | None):
+    def __init__(
+        self, notices: LoadedNotices, highlighter: Highlighter, model: ModelAnswer | None, detail_topic_share: float
+    ):
         self.notices, self.highlighter, self.model = notices, highlighter, model
+        self.detail_topic_share = detail_topic_share
 
     def __call__(self, turn: Turn) -> Outcome | None:
         hits, plan, chosen, english = turn.hits, turn.found().plan, turn.chosen, turn.english
@@ -77,6 +80,7 @@ class Compose:
             question=turn.cleaned,
             idf=self.highlighter.idf,
             listing=turn.listing,
+            detail_topic_share=self.detail_topic_share,
         )
         notes = [NO_MODEL] if turn.mode == "llm" and self.model is None else []
         warnings = self.notices.warnings(chosen, english)  # a notice out of force says so first
