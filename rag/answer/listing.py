@@ -20,6 +20,8 @@ from rag.retrieval.hit import Hit
 _ASKS_LIST = re.compile(
     r"(?:哪些|哪几(?:条|项|个)?|几项|几条|所有|全部|都有(?:什么|啥|哪些)|有什么|有啥|列了|列出|列举|一共|总共|汇总|梳理)"
     r"(?:具体|相关|的|主要|支持|扶持|优惠){0,2}(?:措施|政策|举措|条款|条|项|规定|任务|内容|支持|补贴|扶持|服务)"
+    # the measures first, then the listing: 这一块的措施全部列一下, 相关政策都列出来
+    r"|(?:措施|政策|举措|条款)(?:全部|都|全|一一)?(?:列|罗列)(?:一下|出来|个|举|出)"
     r"|(?i:\b(?:list|all)\b.{0,20}\b(?:measures|policies|support)|\bwhich measures\b|\bwhat measures\b)"
 )
 
@@ -46,6 +48,29 @@ def heading_of(m: Measure) -> str:
     return m.section_title if m.item is not None and m.section else m.part_title
 
 
+def names_heading(question: str, hits: Sequence[Hit], idf: Mapping[str, float], title_share: float) -> bool:
+    """Whether the question names the heading of the best hit's group: a `title_share` of the heading's
+    weighted bigrams (破产 of 办理破产)."""
+    if not hits:
+        return False
+    head = grams(heading_of(hits[0].measure))
+    weight = sum(idf.get(g, 0.0) for g in head if len(g) == 2) or 1.0
+    return sum(idf.get(g, 0.0) for g in head & grams(question) if len(g) == 2) / weight >= title_share
+
+
+def heads_a_group(
+    question: str, hits: Sequence[Hit], idf: Mapping[str, float], *, title_share: float, gathered: int
+) -> bool:
+    """A list question about a group the notice itself has: it names the heading and the best hits gather
+    under it. The notice's own structure says it is in scope ("破产那块一共有几条措施", "帮办服务那一节列了哪几条"),
+    whatever a scope model reads in its other words."""
+    if not hits or not asks_list(question):
+        return False
+    key = group_of(hits[0].measure)
+    in_group = sum(1 for h in hits[:5] if group_of(h.measure) == key)
+    return in_group >= gathered and names_heading(question, hits, idf, title_share)
+
+
 def list_measures(
     question: str,
     hits: Sequence[Hit],
@@ -66,12 +91,8 @@ def list_measures(
     key = group_of(top)
     group = list(measures_of.get(key, [top]))
     heading = heading_of(top)
-    asked = grams(question)
-    head = grams(heading)
-    weight = sum(idf.get(g, 0.0) for g in head if len(g) == 2) or 1.0
-    named = sum(idf.get(g, 0.0) for g in head & asked if len(g) == 2) / weight
     in_group = sum(1 for h in hits[:5] if group_of(h.measure) == key)
-    if len(group) > 1 and (named >= title_share or in_group >= gathered):
+    if len(group) > 1 and (names_heading(question, hits, idf, title_share) or in_group >= gathered):
         return Listing(group[:limit], heading)
     near = [h.measure for h in hits if h.score >= hits[0].score - margin]
     return Listing(near[:limit], "")

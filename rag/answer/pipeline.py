@@ -60,7 +60,7 @@ def answer_steps(p: Parts) -> list[Step]:
         HeaderQuestion(p.notices, p.retriever, hotline),
         DeadlineListing(p.notices, p.retriever, p.settings.retrieval.max_top_k),
         Search(p.retriever, p.settings),
-        Scope(p.scope, p.notices, hotline),
+        Scope(p.scope, p.notices, hotline, p.highlighter, p.settings.answer),
         Rewrite(p.retriever, p.rewriter, p.settings),
         Select(p.settings.answer, p.notices.corpus, p.highlighter),
         Compose(p.notices, p.highlighter, p.model, p.settings.answer.detail_topic_share),

@@ -9,7 +9,7 @@ from rag.answer import extractive
 from rag.answer.answering_clause import answering_clause, candidates
 from rag.answer.detail import Detail, asked_detail, gives, states
 from rag.answer.highlight import Highlighter
-from rag.answer.listing import asks_list, group_of, list_measures
+from rag.answer.listing import asks_list, group_of, heads_a_group, list_measures
 from rag.answer.novelty import Dropped, Novelty
 from rag.answer.opening import asks_who
 from rag.answer.steps.search import follow_up_hits
@@ -151,6 +151,15 @@ def test_a_list_question_gets_the_whole_section(corpus, idf):
     )
     assert composed.lead.startswith("通知中“办理破产”措施共4项：") and composed.quoted == ""
     assert all(f"二(十二){i}：" in composed.lead for i in range(1, 5))
+
+
+def test_a_list_question_under_a_heading_of_the_notice_is_in_scope(corpus, idf):
+    section = [Hit(measure(corpus, f"四(二){i}"), 1.0 - i / 10) for i in range(1, 5)]
+    assert heads_a_group("“帮办服务”那一节下面具体列了哪几条？", section, idf, title_share=0.5, gathered=2)
+    assert asks_list("政务服务“好差评”这一块的措施全部列一下") and not asks_list("这条措施列入清单了吗")
+    # not a list question, or the heading not named: the scope model decides as for any question
+    assert not heads_a_group("帮办服务找谁？", section, idf, title_share=0.5, gathered=2)
+    assert not heads_a_group("养老金有哪些政策？", section, idf, title_share=0.5, gathered=2)
 
 
 def test_model_sentences_that_only_repeat_are_dropped():

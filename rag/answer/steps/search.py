@@ -8,13 +8,15 @@ import dataclasses
 import time
 
 from rag.answer import extractive
+from rag.answer.highlight import Highlighter
+from rag.answer.listing import heads_a_group
 from rag.answer.notices import LoadedNotices
 from rag.answer.rewrite import QueryRewriter
-from rag.answer.scope import ScopeJudge
+from rag.answer.scope import ScopeJudge, ScopeVerdict
 from rag.answer.turn import Outcome, Reply, Turn
 from rag.retrieval.hit import Hit
 from rag.retrieval.hybrid import HybridRetriever
-from rag.settings import Settings
+from rag.settings import AnswerSettings, Settings
 
 
 class Search:
@@ -61,11 +63,24 @@ class Scope:
     """Whether the loaded notices answer the question at all (rag/answer/scope.py); where they do not, or
     nothing was found, a refusal that still names a weakly related measure and the hotline."""
 
-    def __init__(self, judge: ScopeJudge, notices: LoadedNotices, hotline: str):
-        self.judge, self.notices, self.hotline = judge, notices, hotline
+    def __init__(
+        self, judge: ScopeJudge, notices: LoadedNotices, hotline: str, highlighter: Highlighter, cfg: AnswerSettings
+    ):
+        self.judge, self.notices, self.hotline, self.cfg = judge, notices, hotline, cfg
+        self.highlighter = highlighter  # its corpus idf, made on first use
 
     def __call__(self, turn: Turn) -> Outcome | None:
-        verdict = turn.verdict = self.judge.judge(turn.found())
+        found = turn.found()
+        if heads_a_group(
+            turn.cleaned,
+            found.hits,
+            self.highlighter.idf,
+            title_share=self.cfg.list_title_share,
+            gathered=self.cfg.list_gathered,
+        ):
+            verdict = turn.verdict = ScopeVerdict(True, 1.0, "asks for the measures under a heading", by="structure")
+        else:
+            verdict = turn.verdict = self.judge.judge(found)
         turn.searched = time.perf_counter()
         if verdict.in_scope and turn.hits:
             return None
