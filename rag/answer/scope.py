@@ -117,6 +117,7 @@ class ScopeJudge:
         self.pinyin_vocab = facts.pinyin
         # each notice's own place, most specific (嘉定区, 嘉定): a question naming it is about the notices
         self.home = [p for d in documents for p in d.header.places[-2:]]
+        self.home_all = {p for d in documents for p in d.header.places}  # 上海市, 上海, 松江区, 松江
         self.home_english = {g.split()[0].strip(",").lower() for g in map(self.lexicon.place, self.home) if g}
         years = [int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()]
         self.latest_year = max(years, default=2100)
@@ -184,8 +185,11 @@ class ScopeJudge:
                 continue
             hit = self._known(w)
             words.append(w)
-            # Cantonese grammar says nothing of the topic, however rare it is in Mandarin (rag/language/dialect.py)
-            weights.append(0.0 if all(i in dialect for i in span) else general_idf(w))
+            # Cantonese grammar says nothing of the topic, however rare it is in Mandarin (rag/language/dialect.py);
+            # nor does the notices' own place: "明天松江会下雨吗" names the district every Songjiang measure is in,
+            # and its rare name made the question look covered
+            topicless = all(i in dialect for i in span) or w in self.home_all
+            weights.append(0.0 if topicless else general_idf(w))
             known.append(hit)
             if self._foreign_place(w, flag):
                 places.append(w)

@@ -69,6 +69,14 @@ def test_the_notices_own_place_is_not_foreign(services):
     assert row[FEATURES.index("foreign_place")] == 0.0
 
 
+def test_the_notices_own_place_says_nothing_of_the_topic(services):
+    # every measure is in the district: naming it does not make "will it rain tomorrow" covered
+    judge = judge_with(services, None)
+    cov = FEATURES.index("lex_cov")
+    assert judge.features(search(services, "明天嘉定会下雨吗"))[0][cov] < 0.25  # only 会 is the notice's
+    assert judge.features(search(services, "嘉定企业开办要跑几个部门？"))[0][cov] > 0.5
+
+
 def test_structure_puts_a_question_in_scope_before_the_model(services):
     judge = judge_with(services, FixedModel(0.0))
     assert judge.judge(search(services, "二(四)4说了什么")).in_scope
