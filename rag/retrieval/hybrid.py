@@ -90,6 +90,10 @@ class HybridRetriever:
         self._doc_names = sorted(set(docs))
         self._doc_of_row = np.searchsorted(self._doc_names, docs) if docs else np.zeros(0, dtype=np.int64)
         self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
+        # each notice's own places (上海市, 上海, 松江区, 松江): every measure of the notice is in them, so within
+        # it they say nothing of the topic, yet a question naming its district matched the few measures that
+        # name it ("想在松江打打零工" ranked 松江大学城's start-up park first)
+        self._home = {d.id: frozenset(d.header.places) for d in corpus.documents}
         # notices that supersede or are superseded by another loaded notice (rag/retrieval/routing.py)
         superseded = {d.id: d.validity.superseded_by for d in corpus.documents if d.validity.superseded_by}
         self._versioned = {d for d, newer in superseded.items() if newer in self._doc_names} | {
@@ -149,13 +153,14 @@ class HybridRetriever:
 
     def candidates(self, plan: QueryPlan, doc: str | None = None, vote: bool = True) -> Candidates:
         k = self.cfg.candidates
-        q = self.embedder.embed_query(plan.text[: self.max_dense_chars])
+        topic = self.topic_text(plan.text, doc)
+        q = self.embedder.embed_query(topic[: self.max_dense_chars])
         found = [(self._pos[key], score) for key, score in self.index.store.search(q, k, doc) if key in self._pos]
         dense = Ranked(
             np.array([r for r, _ in found], dtype=np.int64), np.array([s for _, s in found], dtype=np.float64)
         )
-        keyword = Ranked(*self.bm25.search(self.segmenter.tokenize(plan.text + " " + plan.expansion), k, doc))
-        pinyin = Ranked(*self.pinyin.search(pinyin_tokens(plan.text), k, doc))
+        keyword = Ranked(*self.bm25.search(self.segmenter.tokenize(topic + " " + plan.expansion), k, doc))
+        pinyin = Ranked(*self.pinyin.search(pinyin_tokens(topic), k, doc))
         routed = [self._pos[m.key] for m in plan.referenced if m.key in self._pos]
         if plan.unit_intent:  # the units' whole remit is the answer: all of it ranks (bounded like a list)
             remit = [i for name in plan.unit_names for i in self._by_unit.get(name, [])]
@@ -187,6 +192,16 @@ class HybridRetriever:
         fused = fuse(signals, Weights.of(self.cfg, plan.latin))
         bm25 = along(rows, keyword.rows, keyword.scores)
         return Candidates(rows, fused, np.asarray(whole, dtype=np.float64), bm25, signals, q)
+
+    def topic_text(self, text: str, doc: str | None) -> str:
+        """The question without the places that every notice searched is about (`doc`'s, or those all the
+        loaded notices share): they tell which notice, not which measure. Routing between notices searches
+        with doc None, so a district named there still counts where the notices' districts differ."""
+        homes = [self._home.get(d, frozenset()) for d in ([doc] if doc is not None else self._doc_names)]
+        common = frozenset.intersection(*homes) if homes else frozenset()
+        for place in sorted(common, key=len, reverse=True):
+            text = text.replace(place, " ")
+        return text
 
     def _feedback(self, q: np.ndarray, d_rows: np.ndarray) -> np.ndarray:
         """The question vector pulled towards its best measures' (`d_rows`, best first): where the labelled

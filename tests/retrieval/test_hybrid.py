@@ -48,3 +48,12 @@ def test_llama_index_retriever_carries_metadata(services):
     assert meta["id"] == "二(六)2" and meta["units"] == ["嘉定海关"] and meta["doc"] == "jiading-2021-7"
     assert "获得" not in meta["section"] and "跨境贸易" in meta["section"]
     assert nodes[0].node.id_ == "jiading-2021-7:二(六)2"
+
+
+def test_the_notices_own_place_is_not_searched_for(services):
+    # every Jiading measure is in Jiading: the district's name tells which notice, not which measure
+    r = services.retriever
+    doc = r.measures[0].doc
+    assert "嘉定" not in r.topic_text("我在嘉定区开了家饭馆，能招失业人员吗", doc)
+    assert "饭馆" in r.topic_text("我在嘉定区开了家饭馆，能招失业人员吗", doc)
+    assert r.topic_text("昆山的企业能来办吗", doc) == "昆山的企业能来办吗"  # another place stays
