@@ -1,6 +1,6 @@
 """End-to-end scale benchmark: the service's own HybridRetriever over N measures, through its vector store.
 
-    python bench/scale_e2e.py --measures 100000 [--store faiss|milvus] [--json OUT] [--record]
+    python bench/scale_e2e.py --measures 100000 [--store faiss|milvus] [--json OUT] [--record] [--keep DIR]
     python bench/scale_e2e.py --report            # table and chart again from bench/results/scale_e2e.json
 
 The corpus is the Jiading notice plus generated notices in its format (parts, sections, numbered measures
@@ -350,8 +350,13 @@ def _child(phase: str, args: list[str]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(n: int, store: str) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="scale-e2e-"))
+def run(n: int, store: str, keep: Path | None = None) -> dict:
+    """Build, then serve from a fresh process. With `keep`, the work directory is that one and stays: a build
+    already there (its built.json) is served again without building (a 1M build takes most of an hour; its
+    start-up and searches are timed on a quiet machine afterwards)."""
+    work = keep or Path(tempfile.mkdtemp(prefix="scale-e2e-"))
+    work.mkdir(parents=True, exist_ok=True)
+    done = work / "built.json"
     started = time.perf_counter()
     try:
         if store == "milvus":
@@ -361,10 +366,15 @@ def run(n: int, store: str) -> dict:
                 built = _child("build", [str(n), str(work), store, uri])
                 served = _child("serve", ["0", str(work), store, uri])
         else:
-            built = _child("build", [str(n), str(work), store, ""])
+            if keep is not None and done.is_file():
+                built = json.loads(done.read_text(encoding="utf-8"))
+            else:
+                built = _child("build", [str(n), str(work), store, ""])
+                done.write_text(json.dumps(built), encoding="utf-8")
             served = _child("serve", ["0", str(work), store, ""])
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
     row = {
         "measures": built["measures"],
         "store": store,
@@ -432,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--measures", type=int, default=10_000)
     ap.add_argument("--store", choices=["faiss", "milvus"], default="faiss")
     ap.add_argument("--json", type=Path, help="write this run's figures here")
+    ap.add_argument("--keep", type=Path, help="work in this directory and keep it; a build there is served again")
     ap.add_argument("--record", action="store_true", help="also record the run in bench/results (the docs' table)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="results directory (default: bench/results)")
     ap.add_argument("--report", action="store_true", help="table and chart from bench/results/scale_e2e.json")
@@ -452,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     results = args.out / "scale_e2e.json"
     rows = _load(results)
     if not args.report:
-        row = run(args.measures, args.store)
+        row = run(args.measures, args.store, args.keep)
         print(json.dumps({k: v for k, v in row.items() if k != "detail"}))
         print(json.dumps(row["detail"]), file=sys.stderr)
         if args.json:

@@ -20,13 +20,14 @@ PARSER_VERSION = "3"  # 2: layouts without sections, roles, deadlines (chunk tex
 
 def load_documents(corpus_dir: Path) -> list[Document]:
     """Every notice in the directory, in file-name order. Readers for other formats register by suffix."""
+    from rag.corpus import parsed_cache
     from rag.corpus.readers import READERS
 
     docs = []
     for path in sorted(corpus_dir.iterdir()):
         reader = READERS.get(path.suffix.lower())
         if reader and path.is_file() and not path.name.startswith((".", "~$")):  # ~$x.docx: Word's lock file
-            docs.append(reader(path))
+            docs.append(parsed_cache.read(path, reader))  # parsed once per file version (rag/corpus/parsed_cache.py)
     return link_validity(docs, corpus_dir)
 
 
