@@ -56,6 +56,9 @@ class RetrievalSettings(BaseModel):
     # depth of each candidate list (dense, BM25, pinyin BM25) that fusion ranks; a notice of up to this many
     # measures is ranked exhaustively
     candidates: int = 200
+    # a search within one notice of at most this many measures scores them exactly from the build's vectors
+    # instead of probing the store's index (rag/retrieval/hybrid.py: faster at city scale, and exact)
+    exact_doc_below: int = 20_000
     index_workers: int = 2  # processes that tokenize a large corpus (20k measures and more) for BM25
     # weight of the dense score in the fused score, for Chinese questions; 0.8 is best on the dev split
     # (eval/qa.jsonl + eval/users-dev.jsonl: hit@1 0.699 against 0.675 at 0.6)

@@ -123,7 +123,7 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
         Detail.MONEY,
         re.compile(
             r"多少钱|多少元|多少万|几万|几千|多少补贴|补(?:贴|助)?多少|奖(?:励)?多少|给多少|拿多少|领多少|退多少|"
-            r"金额|额度|上限是|最高(?:能|可以)?(?:拿|补|给|奖|领|贷)?多少|标准是多少|收多少|收费多少|费用是多少|"
+            r"金额|额度|上限是|(?:最高|最多)(?:能|可以)?(?:拿|补|给|奖|领|贷)?多少|标准是多少|收多少|收费多少|费用是多少|"
             # a payment verb or a money noun before 多少 ("要交多少", "奖金有多少", "工资待遇大概多少"), a unit price
             r"(?:交|付|缴|花|赔|罚|扣|加|存)(?:了|的)?多少(?![天个年次人家项分])|"
             r"(?:费|钱|资金|奖金|工资|待遇|薪酬|利息|价格?|租金|房租)(?:用)?(?:大概|大约|一般|具体)?(?:是|有|要|能|为)?多少|"
@@ -220,6 +220,21 @@ def asked_detail(question: str) -> Asked | None:
         if m:
             return Asked(kind, m.group(0))
     return None
+
+
+def asked_details(question: str) -> list[Asked]:
+    """Every kind of detail the question asks for, the first as `asked_detail` reads it: "每个月能领多少钱，能领
+    几个月？" asks an amount and a duration. A cue inside one already read (多少天 holds 多少) is not another."""
+    out: list[Asked] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _ASKS:
+        for m in pattern.finditer(question):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            taken.append(m.span())
+            if all(a.kind is not kind for a in out):
+                out.append(Asked(kind, m.group(0)))
+    return out
 
 
 _SENTENCES = re.compile(r"[^。\n]+[。\n]?")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.answer.answering_clause import answering_clause
-from rag.answer.detail import Asked, asked_detail, states
+from rag.answer.detail import Asked, asked_detail, asked_details, states
 from rag.corpus.model import Measure
 
 LIST_LINE_CHARS = 60  # a list's line for one measure: its clause for the question, cut here
@@ -60,9 +60,14 @@ def opening(
     the line says the notice does not state it."""
     top = measures[0]
     asked = asked_detail(question)
-    said = clause_for(question, top, idf, asked)
-    if asked is not None and not any(states(asked, question, m.body, idf, topic_share) for m in measures):
-        what = asked.label(english)
+    # every detail asked: one the measures do not state makes the answer partial, and the clause quoted is
+    # the one giving a detail they do state ("能领多少钱，能领几个月？": the amount is there, the months not)
+    kinds = asked_details(question)
+    missing = [a for a in kinds if not any(states(a, question, m.body, idf, topic_share) for m in measures)]
+    stated = [a for a in kinds if a not in missing]
+    said = clause_for(question, top, idf, stated[0] if stated else asked)
+    if missing:
+        what = missing[0].label(english)
         if english:
             return Opening(
                 f"The notice does not state {what}. The related measure {label[top.key]} says: “{said}”.",

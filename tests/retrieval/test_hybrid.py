@@ -1,4 +1,5 @@
 import pytest
+import numpy as np
 
 
 @pytest.mark.parametrize("query", ["二(四)4", "二（四）4说了什么", "二.4.4", "第二部分第四节第4条", "二、（四）4"])
@@ -57,3 +58,13 @@ def test_the_notices_own_place_is_not_searched_for(services):
     assert "嘉定" not in r.topic_text("我在嘉定区开了家饭馆，能招失业人员吗", doc)
     assert "饭馆" in r.topic_text("我在嘉定区开了家饭馆，能招失业人员吗", doc)
     assert r.topic_text("昆山的企业能来办吗", doc) == "昆山的企业能来办吗"  # another place stays
+
+
+def test_a_search_within_one_notice_is_exact(services):
+    # a notice's own rows are scored from the build's vectors: the same ranking as the exact store, no probe
+    r = services.retriever
+    doc = r.measures[0].doc
+    q = r.embedder.embed_query("企业开办要跑几个部门")
+    dense = r._dense(q, 10, doc)
+    truth = np.argsort(-(r.index.vectors @ q), kind="stable")[:10]
+    assert list(dense.rows) == list(truth) and np.all(np.diff(dense.scores) <= 0)

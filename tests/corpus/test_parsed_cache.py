@@ -1,0 +1,48 @@
+"""Parsed notices are kept beside the corpus and read back instead of parsed again, per file version."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rag.corpus import parsed_cache
+from rag.corpus.collection import load_documents
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTICE = ROOT / "corpus" / "jiading-2021-7.txt"
+
+
+def test_a_notice_is_parsed_once_per_version(tmp_path, monkeypatch):
+    shutil.copy(NOTICE, tmp_path)
+    first = load_documents(tmp_path)
+    entries = list((tmp_path / parsed_cache.CACHE_DIR).glob("*.pickle"))
+    assert len(entries) == 1
+
+    calls = []
+    real = parsed_cache.read
+
+    def counting(path, reader):
+        return real(path, lambda p: calls.append(p) or reader(p))
+
+    monkeypatch.setattr(parsed_cache, "read", counting)
+    again = load_documents(tmp_path)
+    assert calls == [] and again[0].measures == first[0].measures  # read back, not parsed
+
+    # an edited file is parsed anew and its old entry goes
+    text = NOTICE.read_text(encoding="utf-8").replace("区法院", "区人民法院", 1)
+    (tmp_path / NOTICE.name).write_text(text, encoding="utf-8")
+    edited = load_documents(tmp_path)
+    assert len(calls) == 1 and edited[0].measures != first[0].measures
+    assert len(list((tmp_path / parsed_cache.CACHE_DIR).glob("*.pickle"))) == 1
+
+
+def test_an_unreadable_entry_or_directory_only_costs_a_parse(tmp_path):
+    shutil.copy(NOTICE, tmp_path)
+    first = load_documents(tmp_path)
+    (entry,) = (tmp_path / parsed_cache.CACHE_DIR).glob("*.pickle")
+    entry.write_bytes(b"truncated")
+    assert load_documents(tmp_path)[0].measures == first[0].measures
+    # a cache that cannot be written (a file where the directory would be): parsed, served all the same
+    shutil.rmtree(tmp_path / parsed_cache.CACHE_DIR)
+    (tmp_path / parsed_cache.CACHE_DIR).write_text("not a directory")
+    assert load_documents(tmp_path)[0].measures == first[0].measures
