@@ -224,7 +224,12 @@ def asked_detail(question: str) -> Asked | None:
 
 def asked_details(question: str) -> list[Asked]:
     """Every kind of detail the question asks for, the first as `asked_detail` reads it: "每个月能领多少钱，能领
-    几个月？" asks an amount and a duration. A cue inside one already read (多少天 holds 多少) is not another."""
+    几个月？" asks an amount and a duration. A cue inside one already read (多少天 holds 多少) is not another.
+    An English question gives its first only: its cues are looser ("by how much can it be extended" asks
+    days, not money), and it cannot be checked against the words of a Chinese text (`states`)."""
+    if not _HAN.search(question):
+        first = asked_detail(question)
+        return [first] if first is not None else []
     out: list[Asked] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _ASKS:

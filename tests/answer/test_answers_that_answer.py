@@ -7,7 +7,7 @@ import pytest
 
 from rag.answer import extractive
 from rag.answer.answering_clause import answering_clause, candidates
-from rag.answer.detail import Detail, asked_detail, gives, states
+from rag.answer.detail import Detail, asked_detail, asked_details, gives, states
 from rag.answer.highlight import Highlighter
 from rag.answer.listing import asks_list, group_of, heads_a_group, list_measures
 from rag.answer.novelty import Dropped, Novelty
@@ -86,6 +86,14 @@ def test_what_a_text_gives():
     assert not gives(Detail.HOURS, "不动产登记完成后3个工作日内可申请提取")  # a duration's unit, not hours
     assert not gives(Detail.MATERIALS, "申请材料齐全的，在受理后10个工作日内完成审核")  # names no document
     assert gives(Detail.MATERIALS, "应提交以下材料：（1）社会保险费缓缴申请表；（2）按期补缴承诺书。")
+
+
+def test_every_detail_a_question_asks_is_read():
+    kinds = [a.kind for a in asked_details("失业保险金每个月能领多少钱，能领几个月？")]
+    assert kinds == [Detail.DURATION, Detail.MONEY]
+    assert [a.kind for a in asked_details("办下来要多少天")] == [Detail.DURATION]  # 多少 inside 多少天
+    english = "How long does arbitration take, and by how much can it be extended?"
+    assert [a.kind for a in asked_details(english)] == [Detail.DURATION]  # English: its first cue only
 
 
 def test_a_date_asked_to_the_day_needs_a_day():
