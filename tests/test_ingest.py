@@ -6,11 +6,17 @@ import shutil
 import pytest
 
 from rag.corpus.collection import Corpus
+from rag.corpus.parsed_cache import CACHE_DIR
 from rag.corpus.parser import NoticeFormatError
 from rag.indexing.store import build_index, current_build, load_index
 from rag.ingest import IngestError, ingest, safe_doc_id
 from tests.conftest import ROOT, make_settings
 from tests.fakes import CountingEmbedder
+
+
+def listed(corpus_dir) -> list[str]:
+    """What the corpus directory holds, besides the parsed notices' cache (rag/corpus/parsed_cache.py)."""
+    return sorted(p.name for p in corpus_dir.iterdir() if p.name != CACHE_DIR)
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notices"
 JIADING = ROOT / "corpus" / "jiading-2021-7.txt"
@@ -57,7 +63,7 @@ def test_malformed_notice_is_refused_and_nothing_is_copied(setup):
     before = current_build(settings.index_dir)
     with pytest.raises(NoticeFormatError, match=r"bad\.txt:\d+: item 3 in section \(一\) has no"):
         ingest(bad, settings, embedder=emb)
-    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["jiading-2021-7.txt"]
+    assert listed(settings.corpus_dir) == ["jiading-2021-7.txt"]
     assert current_build(settings.index_dir) == before and emb.embedded == 0
 
 
@@ -82,7 +88,7 @@ def test_replace_swaps_the_file_and_reembeds_only_changed_measures(setup):
     changed.write_bytes(html.encode("gb18030"))
     result = ingest(changed, settings, replace=True, embedder=emb)
     assert result.replaced and result.embedded == 1 and emb.embedded == 1
-    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["baoshan-2021-12.html", "jiading-2021-7.txt"]
+    assert listed(settings.corpus_dir) == ["baoshan-2021-12.html", "jiading-2021-7.txt"]
     assert "3000套" in Corpus.load(settings.corpus_dir).by_key["baoshan-2021-12:三(一)1"].text
 
 
@@ -95,7 +101,7 @@ def test_failed_index_build_takes_the_copy_back(setup, monkeypatch):
 
     with pytest.raises(RuntimeError, match="embedder down"):
         ingest(BAOSHAN, settings, embedder=Broken())
-    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["jiading-2021-7.txt"]
+    assert listed(settings.corpus_dir) == ["jiading-2021-7.txt"]
 
 
 def test_cli_ingest(services, tmp_path, monkeypatch, capsys):
@@ -146,7 +152,7 @@ def test_a_notice_without_measures_is_refused_and_nothing_is_copied(setup):
     before = current_build(settings.index_dir)
     with pytest.raises(NoticeFormatError, match=r"donghu-2024-1\.txt:5: no measure found"):
         ingest(AS_WRITTEN / "donghu-2024-1.txt", settings, embedder=emb)
-    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["jiading-2021-7.txt"]
+    assert listed(settings.corpus_dir) == ["jiading-2021-7.txt"]
     assert current_build(settings.index_dir) == before and emb.embedded == 0
 
 
@@ -163,7 +169,7 @@ def test_a_failed_replace_puts_the_old_notice_back(setup):
 
     with pytest.raises(RuntimeError, match="embedder down"):
         ingest(changed, settings, replace=True, embedder=Broken())
-    names = sorted(p.name for p in settings.corpus_dir.iterdir())
+    names = listed(settings.corpus_dir)
     assert names == ["baoshan-2021-12.txt", "jiading-2021-7.txt"]  # no temp copy or backup left behind
     assert (settings.corpus_dir / "baoshan-2021-12.txt").read_bytes() == BAOSHAN.read_bytes()
     assert current_build(settings.index_dir) == before
@@ -190,7 +196,7 @@ def test_a_replace_whose_old_file_cannot_be_moved_keeps_it(setup, monkeypatch):
     with pytest.raises(PermissionError):
         ingest(changed, settings, replace=True, embedder=emb)
     assert (settings.corpus_dir / "baoshan-2021-12.txt").read_bytes() == BAOSHAN.read_bytes()
-    assert not [p for p in settings.corpus_dir.iterdir() if p.name.startswith(".")]
+    assert not [p for p in settings.corpus_dir.iterdir() if p.name.startswith(".") and p.name != CACHE_DIR]
 
 
 def test_cli_check_and_ingest_print_the_placed_lines(tmp_path, monkeypatch, capsys):

@@ -142,6 +142,7 @@ class Answerer:
             plan=plan,
         )
         Search(p.retriever, p.settings)(turn)
-        Scope(p.scope, p.notices, p.settings.answer.hotline)(turn)  # its refusal, if any, is not needed here
+        # its refusal, if any, is not needed here
+        Scope(p.scope, p.notices, p.settings.answer.hotline, p.highlighter, p.settings.answer)(turn)
         Rewrite(p.retriever, p.rewriter, p.settings)(turn)
         return Context(turn.found().plan, turn.hits, turn.judged(), turn.rewritten)
