@@ -50,7 +50,8 @@ def heading_of(m: Measure) -> str:
 
 def names_heading(question: str, hits: Sequence[Hit], idf: Mapping[str, float], title_share: float) -> bool:
     """Whether the question names the heading of the best hit's group: a `title_share` of the heading's
-    weighted bigrams (破产 of 办理破产)."""
+    weighted bigrams ("长三角那边营商环境一体化" names 长三角营商环境整体提升; "破产那块" names only a third
+    of 办理破产: its rare cross-word bigram 理破 weighs as much as 破产)."""
     if not hits:
         return False
     head = grams(heading_of(hits[0].measure))
@@ -62,8 +63,8 @@ def heads_a_group(
     question: str, hits: Sequence[Hit], idf: Mapping[str, float], *, title_share: float, gathered: int
 ) -> bool:
     """A list question about a group the notice itself has: it names the heading and the best hits gather
-    under it. The notice's own structure says it is in scope ("破产那块一共有几条措施", "帮办服务那一节列了哪几条"),
-    whatever a scope model reads in its other words."""
+    under it. The notice's own structure says it is in scope ("帮办服务那一节列了哪几条", "长三角营商环境方案里有哪些
+    具体措施"), whatever a scope model reads in its other words."""
     if not hits or not asks_list(question):
         return False
     key = group_of(hits[0].measure)
