@@ -95,8 +95,12 @@ class HybridRetriever:
         self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
         # each notice's own places (上海市, 上海, 松江区, 松江): every measure of the notice is in them, so within
         # it they say nothing of the topic, yet a question naming its district matched the few measures that
-        # name it ("想在松江打打零工" ranked 松江大学城's start-up park first)
-        self._home = {d.id: frozenset(d.header.places) for d in corpus.documents}
+        # name it ("想在松江打打零工" ranked 松江大学城's start-up park first). Worked out once, longest first (松江区
+        # before 松江): each notice's, and those every loaded notice shares (what a search across all of them drops)
+        home = {d.id: frozenset(d.header.places) for d in corpus.documents}
+        shared = frozenset.intersection(*(home.get(d, frozenset()) for d in self._doc_names)) if docs else frozenset()
+        self._home = {d: sorted(places, key=len, reverse=True) for d, places in home.items()}
+        self._shared_home = sorted(shared, key=len, reverse=True)
         # notices that supersede or are superseded by another loaded notice (rag/retrieval/routing.py)
         superseded = {d.id: d.validity.superseded_by for d in corpus.documents if d.validity.superseded_by}
         self._versioned = {d for d, newer in superseded.items() if newer in self._doc_names} | {
@@ -212,9 +216,7 @@ class HybridRetriever:
         """The question without the places that every notice searched is about (`doc`'s, or those all the
         loaded notices share): they tell which notice, not which measure. Routing between notices searches
         with doc None, so a district named there still counts where the notices' districts differ."""
-        homes = [self._home.get(d, frozenset()) for d in ([doc] if doc is not None else self._doc_names)]
-        common = frozenset.intersection(*homes) if homes else frozenset()
-        for place in sorted(common, key=len, reverse=True):
+        for place in self._home.get(doc, []) if doc is not None else self._shared_home:
             text = text.replace(place, " ")
         return text
 
