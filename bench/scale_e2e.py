@@ -160,8 +160,11 @@ def _serve(work: Path, store: str, uri: str, peer: bool = False) -> dict:
     t = time.perf_counter()
     retriever.retrieve(questions[0], 8)
     first_s = time.perf_counter() - t
-    if peer:  # a second worker: ready, then hold its pages until the first has read both processes' figures
+    if peer:  # a second worker: ready, asked the same questions (so it has touched what a busy worker has), then
+        # holding its pages until the first has read both processes' figures
         startup = round(load_s + retriever_s + first_s, 1)
+        for text in questions:
+            retriever.retrieve(text, 8)
         print(json.dumps({"rss_mb": round(_rss_mb()), "pss_mb": round(_pss_mb()), "startup_s": startup}), flush=True)
         sys.stdin.readline()
         return {}
@@ -173,7 +176,7 @@ def _serve(work: Path, store: str, uri: str, peer: bool = False) -> dict:
         retriever.retrieve(text, 8)
         lat.append(time.perf_counter() - t)
     lat_ms = np.array(lat) * 1000
-    rss = _rss_mb()
+    rss, rss_file, peak = _rss_mb(), _rss_mb("RssFile"), _rss_mb("VmHWM")  # before the recall check's own copy
     second = subprocess.Popen(
         [sys.executable, __file__, "--phase", "peer", "0", str(work), store, uri],
         stdin=subprocess.PIPE,
@@ -202,8 +205,8 @@ def _serve(work: Path, store: str, uri: str, peer: bool = False) -> dict:
         "startup_s": round(load_s + retriever_s + first_s, 1),
         "rss_mb": round(rss),
         # of which mapped files (vectors, the keyword indexes): pages every process over the build shares
-        "rss_file_mb": round(_rss_mb("RssFile")),
-        "peak_rss_mb": round(_rss_mb("VmHWM")),
+        "rss_file_mb": round(rss_file),
+        "peak_rss_mb": round(peak),
         "search_p50_ms": round(float(np.percentile(lat_ms, 50)), 2),
         "search_p95_ms": round(float(np.percentile(lat_ms, 95)), 2),
         "dense_recall_at_10": round(recall, 4),
@@ -272,8 +275,9 @@ def table(rows: list[dict]) -> str:
     """One line a run: build, start-up of a search process (ready: corpus and index loaded, retriever made, first
     answer), search time, memory of one process, and of two over the same build (RSS each / PSS each)."""
     head = (
-        "| measures | store | index | build s | ready s | search p50 ms | p95 ms | RSS MB | two workers: RSS / PSS MB "
-        "| dense recall@10 |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+        "| measures | store | index | build s | ready s | search p50 ms | p95 ms | RSS MB (mapped) "
+        "| two workers: RSS / PSS MB | dense recall@10 |\n"
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
     )
 
     def two(r: dict) -> str:
@@ -286,9 +290,13 @@ def table(rows: list[dict]) -> str:
     def ready(r: dict) -> str:
         return str(r.get("detail", {}).get("startup_s", "–"))
 
+    def rss(r: dict) -> str:  # of which file pages mapped from the build: the pages every worker shares
+        mapped = r.get("detail", {}).get("rss_file_mb")
+        return f"{r['rss_mb']:,}" + (f" ({mapped:,})" if mapped is not None else "")
+
     body = [
         f"| {r['measures']:,} | {r['store']} | {r['index']} | {r['build_s']} | {ready(r)} | "
-        f"{r['search_p50_ms']} | {r['search_p95_ms']} | {r['rss_mb']:,} | {two(r)} | {r['dense_recall_at_10']} |"
+        f"{r['search_p50_ms']} | {r['search_p95_ms']} | {rss(r)} | {two(r)} | {r['dense_recall_at_10']} |"
         for r in sorted(rows, key=lambda r: (r["store"], r["measures"]))
     ]
     return "\n".join([head, *body])

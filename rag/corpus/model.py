@@ -32,7 +32,7 @@ class Measure:
     deadlines: tuple[Deadline, ...] = ()  # time limits as written, in order
     after_clause: int = 0  # the text's last lines that follow its unit clause: note lines the parser joined to it
 
-    @property
+    @cached_property  # one string per measure, not one per read: a million keys sit in several maps
     def key(self) -> str:
         """Corpus-wide key: document id and measure id."""
         return f"{self.doc}:{self.id}"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from rag.corpus.layout import (
     is_closing,
 )
 from rag.corpus.model import Document, Lead, Measure, ParseWarning
-from rag.corpus.responsibility import Roles, parse_roles, split_responsibility
+from rag.corpus.responsibility import ROLE_NAMES, Roles, parse_roles, split_responsibility
 from rag.corpus.validity import from_closing, parse_date
 
 _NO_CLAUSE = "no (责任单位:…) clause at its end"
@@ -305,6 +306,9 @@ class _Body:
 
 def _measure(draft: _Draft, doc_id: str, clause: str | None, after_clause: int, year: int | None) -> Measure:
     roles, open_list = parse_roles(clause) if clause else (Roles(), False)
+    # one string per unit name, not one per mention: a notice names its twenty units in every measure, and a
+    # parsed notice is pickled (rag/corpus/parsed_cache.py), which keeps one object shared as one
+    roles = Roles(*(tuple(sys.intern(u) for u in getattr(roles, r)) for r in ROLE_NAMES))
     part, section = draft.part, draft.section
     measure = Measure(
         doc_id,

@@ -40,7 +40,7 @@ _SUFFIX_ROLE = {
 ROLE_NAMES = ("lead", "responsible", "cooperating")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per measure, a million of them at city scale
 class Roles:
     """Who does a measure's work, by role, each list in the order the clause names it."""
 

@@ -215,14 +215,22 @@ def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path, store_cfg: V
     stale = {k: (manifest.get(k), v) for k, v in expected.items() if manifest.get(k) != v}
     # mapped, not read: searches gather their candidates' rows, and a million vectors need not be resident
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
-    loaded = LoadedIndex(store, manifest["keys"], vectors, manifest, build)
+    # one string per key in the process: the corpus's own (Measure.key, made once), which every map keyed on
+    # measures holds too. The chunk hashes only a rebuild reads, and it reads them from the build (live_donor):
+    # at a million measures the copies and hashes were 300 MB of small strings in every search process
+    keys = [m.key for m in corpus.measures]
+    if keys != manifest["keys"]:
+        keys = manifest["keys"]
+    manifest = {**manifest, "keys": keys}
+    manifest.pop("chunk_hashes", None)
+    loaded = LoadedIndex(store, keys, vectors, manifest, build)
     if stale:
         raise IndexError_(
             f"index is stale: {', '.join(stale)} changed",
         ) from None
     if hasattr(store, "bind"):
         store.bind(build)
-    store.load(build)
+    store.load(build, keys)
     if len(store) != manifest["count"] or vectors.shape != (manifest["count"], embedder.dim):
         raise IndexError_("index sizes disagree with the manifest: the index is corrupt")
     return loaded

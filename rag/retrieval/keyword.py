@@ -104,6 +104,15 @@ class KeywordIndex:
         names = sorted(set(groups)) if groups is not None else []
         self._group_code = {name: i for i, name in enumerate(names)}
         self._groups = np.searchsorted(names, groups) if groups is not None and names else None
+        # each group's rows as one span [lo, hi) where every group's rows lie together (a build's rows are in
+        # notice order): a search in one notice then reads only the span's part of each term's postings
+        self._span: dict[int, tuple[int, int]] = {}
+        if self._groups is not None and len(self._groups):
+            starts = np.flatnonzero(np.r_[True, self._groups[1:] != self._groups[:-1]])
+            codes = self._groups[starts]
+            if len(np.unique(codes)) == len(codes):
+                ends = np.r_[starts[1:], len(self._groups)]
+                self._span = {int(c): (int(a), int(b)) for c, a, b in zip(codes, starts, ends, strict=True)}
 
     def save(self, path: Path) -> list[str]:
         """Write the index into the directory `path`; the names of the files written, relative to it."""
@@ -140,12 +149,16 @@ class KeywordIndex:
         # that score (in `group`): bm25s's top-k partitions all n scores, and numpy's partition of an array
         # that is mostly zeros (every document a question's words miss, or masked out of `group`) takes ten
         # times as long (17 ms against 1.6 at 100,000 measures). Ties rank in row order, also at the k-th place.
-        scores = self._bm25.get_scores_from_ids(self._bm25.get_tokens_ids(query))
-        rows = np.flatnonzero(scores > 0)
-        if group is not None and self._groups is not None:
-            code = self._group_code.get(group)
-            rows = rows[self._groups[rows] == code] if code is not None else rows[:0]
-        scores = scores[rows]
+        ids = self._bm25.get_tokens_ids(query)
+        code = self._group_code.get(group) if group is not None else None
+        if group is not None and self._groups is not None and code in self._span:
+            rows, scores = self._span_scores(ids, *self._span[code])
+        else:
+            scores = self._bm25.get_scores_from_ids(ids)
+            rows = np.flatnonzero(scores > 0)
+            if group is not None and self._groups is not None:
+                rows = rows[self._groups[rows] == code] if code is not None else rows[:0]
+            scores = scores[rows]
         if len(rows) > k:
             cut = len(rows) - k
             kth = np.partition(scores, cut)[cut]  # the k-th best score
@@ -154,6 +167,21 @@ class KeywordIndex:
             rows, scores = rows[pick], scores[pick]
         order = np.lexsort((rows, -scores))
         return rows[order].astype(np.int64), scores[order].astype(np.float32) * (self.k1 + 1)
+
+    def _span_scores(self, ids: list[int], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """bm25s's scores (get_scores_from_ids: each term's postings added in the query's order, so the same
+        float32 sums) of the rows in [lo, hi) that score. A term's postings are sorted by row (bm25s's CSC
+        index), so the span's part is found by bisection: a search in one notice of a million measures
+        reads its thousand rows' postings, not every row's (at 1M, 6.5 ms a search before)."""
+        data, indices, indptr = (self._bm25.scores[k] for k in ("data", "indices", "indptr"))
+        local = np.zeros(hi - lo, dtype=np.dtype(self._bm25.dtype))
+        for t in ids:
+            start, end = int(indptr[t]), int(indptr[t + 1])
+            postings = indices[start:end]
+            a, b = np.searchsorted(postings, [lo, hi])
+            np.add.at(local, postings[a:b] - lo, data[start + a : start + b])
+        rows = np.flatnonzero(local > 0)
+        return rows + lo, local[rows]
 
 
 def _idf(vocab: dict[str, int], df: list[int], n: int) -> dict[str, float]:

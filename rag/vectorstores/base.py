@@ -25,4 +25,8 @@ class VectorStore(Protocol):
         """Write the store into a build directory; return the files written (for checksums)."""
         ...
 
-    def load(self, directory: Path) -> None: ...
+    def load(self, directory: Path, keys: list[str] | None = None) -> None:
+        """Read the store from a build directory. `keys`: the build's keys as the caller already holds them
+        (the manifest's); the store checks its own record against them and keeps that list, so a process
+        holds one list of the keys, not two (a million keys are a hundred MB of small strings)."""
+        ...

@@ -108,12 +108,14 @@ class FaissStore:
         (directory / "faiss.keys.json").write_text(json.dumps(self.keys, ensure_ascii=False), encoding="utf-8")
         return ["faiss.index", "faiss.keys.json"]
 
-    def load(self, directory: Path) -> None:
+    def load(self, directory: Path, keys: list[str] | None = None) -> None:
         # mapped, not read: an IVF index's inverted lists (1.5 GB at a million measures) stay file pages that
         # every search process over the build shares and that load in milliseconds; only the lists a question
         # probes are paged in. (Flat and HNSW indexes read with the flag search as before.)
         index = faiss.read_index(str(directory / "faiss.index"), faiss.IO_FLAG_MMAP)
-        keys = json.loads((directory / "faiss.keys.json").read_text(encoding="utf-8"))
+        stored = json.loads((directory / "faiss.keys.json").read_text(encoding="utf-8"))
+        if keys is None or keys != stored:
+            keys = stored  # a caller's list that differs is not this index's: its own file speaks
         if index.d != self.dim or index.ntotal != len(keys):
             raise ValueError(f"faiss index holds {index.ntotal}×{index.d}, manifest expects {len(keys)}×{self.dim}")
         if self._index_kind == "hnsw":

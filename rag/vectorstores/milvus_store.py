@@ -225,7 +225,7 @@ class MilvusStore:
         )
         return [META_FILE]
 
-    def load(self, directory: Path) -> None:
+    def load(self, directory: Path, keys: list[str] | None = None) -> None:
         directory = Path(directory)
         if self._build is None or self._build.resolve() != directory.resolve():
             self.bind(directory)
@@ -245,7 +245,7 @@ class MilvusStore:
             raise ValueError(
                 f"milvus collection {self.collection!r} holds {rows} rows, the build recorded {meta['count']}"
             )
-        self.keys = list(meta["keys"])
+        self.keys = keys if keys is not None and keys == meta["keys"] else list(meta["keys"])
 
     def drop_other_builds(self) -> list[str]:
         """On a cluster: drop this store's collections of other builds (run it once no worker serves them)."""

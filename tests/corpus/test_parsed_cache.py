@@ -27,6 +27,14 @@ def test_a_notice_is_parsed_once_per_version(tmp_path, monkeypatch):
     monkeypatch.setattr(parsed_cache, "read", counting)
     again = load_documents(tmp_path)
     assert calls == [] and again[0].measures == first[0].measures  # read back, not parsed
+    # a unit's name is one string however many measures name it, read back as in the parse: a city's
+    # million measures would otherwise hold a copy a mention
+    for doc in (first[0], again[0]):
+        names = {}
+        for m in doc.measures:
+            for u in m.units:
+                assert names.setdefault(u, u) is u
+    assert len(names) < sum(len(m.units) for m in again[0].measures)
 
     # an edited file is parsed anew and its old entry goes
     text = NOTICE.read_text(encoding="utf-8").replace("区法院", "区人民法院", 1)

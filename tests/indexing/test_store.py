@@ -26,6 +26,11 @@ def test_manifest_and_reload(tmp_path):
     assert set(m["files"]) >= {"vectors.npy", "faiss.index"}
     again = load_index(corpus, emb, tmp_path / "index", VectorStoreSettings())
     assert again.rebuilt == "" and emb.embedded == 172
+    # one string a key in the serving process: the corpus's own, in the index and in its store; the chunk
+    # hashes stay in the build for a rebuild to read (live_donor), not in every search process
+    assert all(k is m.key for k, m in zip(again.keys, corpus.measures, strict=True))
+    assert again.store.keys is again.keys and "chunk_hashes" not in again.manifest
+    assert again.keys == json.loads((again.path / "manifest.json").read_text(encoding="utf-8"))["keys"]
 
 
 def test_new_notice_embeds_only_its_measures(tmp_path):

@@ -38,3 +38,22 @@ def test_k_group_and_empty_queries():
     rows, _ = index.search(["接水", "发票"], 10, group="b")
     assert set(rows.tolist()) == {3, 4}
     assert len(index.search(["未知"], 10)[0]) == 0 and len(index.search([], 10)[0]) == 0
+
+
+def test_a_search_in_one_group_reads_its_span_and_scores_as_the_whole_index_does():
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(40)]
+    docs = [list(rng.choice(words, size=rng.integers(0, 12))) for _ in range(300)]
+    together = ["a"] * 100 + ["b"] * 120 + ["c"] * 80  # a build's rows: each notice's together
+    scattered = [("a", "b", "c")[i % 3] for i in range(300)]  # no spans: the whole-index path filters
+    spans, mask = KeywordIndex(docs, groups=together), KeywordIndex(docs, groups=scattered)
+    assert spans._span and not mask._span
+    for _ in range(30):
+        query = list(rng.choice(words, size=4))
+        for group in ("a", "b", "c", "nope"):
+            rows, scores = spans.search(query, 7, group)
+            whole, whole_scores = spans.search(query, 300)
+            keep = [i for i, r in enumerate(whole) if together[r] == group][:7]
+            assert rows.tolist() == whole[keep].tolist() and np.array_equal(scores, whole_scores[keep])
+        rows, _ = mask.search(query, 300, "b")
+        assert all(scattered[r] == "b" for r in rows)
