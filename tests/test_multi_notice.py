@@ -140,6 +140,10 @@ def test_doc_filter_keeps_hits_in_the_document(two):
     # unscoped, the question is routed to one notice (rag/retrieval/routing.py); searched all at once, both answer
     routed = {h.measure.doc for h in two.retriever.retrieve(q, 5)}
     assert len(routed) == 1
+    # a question naming one notice's district is routed to that notice (its header's places; rag/retrieval/routing.py)
+    for place, doc in (("嘉定", JIADING), ("宝山", BAOSHAN), ("Baoshan", BAOSHAN)):
+        asked = f"{place}政务服务中心综合窗口比例要提升到多少？"
+        assert {h.measure.doc for h in two.retriever.retrieve(asked, 5)} == {doc}, place
     together = two.retriever.with_bank(two.retriever.bank)
     together.cfg = together.cfg.model_copy(update={"route_notices": False})
     assert {h.measure.doc for h in together.retrieve(q, 5)} == {JIADING, BAOSHAN}
@@ -173,3 +177,34 @@ def test_store_search_over_both_documents(two):
     q = two.embedder.embed_query("邮轮旅客一站式通关")
     keys = [k for k, _ in two.index.store.search(q, 3)]
     assert keys[0] == f"{BAOSHAN}:二(一)1"
+
+
+def test_a_follow_up_stays_in_the_notice_the_conversation_is_about(two):
+    """Both notices raise the share of comprehensive windows (Jiading to 80%, Baoshan to 90%): "那综合窗口…"
+    after a turn about one notice is answered from that notice, unless it names the other's district."""
+    about = {
+        JIADING: ("企业注销清税证明能实时传送吗？", "企业注销清税证明实时传送"),
+        BAOSHAN: ("邮轮旅客通关怎么办理？", "邮轮旅客一站式通关"),
+    }
+    for doc, figure in ((JIADING, "80%"), (BAOSHAN, "90%")):
+        asked, said = about[doc]
+        history = [{"role": "user", "content": asked}, {"role": "assistant", "content": said}]
+        assert two.retriever.conversation_notice("那综合窗口比例要提升到多少？", f"{asked} {said}") == doc
+        answer = two.answerer.ask("那综合窗口比例要提升到多少？", history, mode="extractive")
+        assert answer.citations and answer.citations[0].doc == doc and figure in answer.citations[0].text, doc
+    # naming the other district leaves the follow-up to be routed as any question
+    assert two.retriever.conversation_notice("那宝山的综合窗口比例呢？", "企业注销清税证明能实时传送吗？") is None
+
+
+def test_routing_bench_counts_questions_routed_to_their_notice(two, jiading_rows, tmp_path):
+    from tests.bench.scripts import bench
+
+    rows = [{"question": q, "gold_ids": [g], "doc": BAOSHAN} for q, g in BAOSHAN_QUESTIONS.items()]
+    rows += [{**r, "doc": JIADING} for r in jiading_rows[:20]]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    kept = two.retriever.cfg.route_bank_closeness
+    found = bench("routing").main([str(path), "--closeness", "0.5"], two.retriever)
+    assert found[BAOSHAN]["questions"] == len(BAOSHAN_QUESTIONS) and found[BAOSHAN]["right"][kept] == 1.0
+    assert 0 < found[JIADING]["questions"] <= 20 and set(found[JIADING]["right"]) == {kept, 0.5}
+    assert two.retriever.cfg.route_bank_closeness == kept  # the bench's values do not stay behind

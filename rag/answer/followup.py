@@ -46,6 +46,14 @@ def cited_ids(text: str) -> list[str]:
     return [ref.canonical for ref in find_refs(text) if ref.canonical]
 
 
+def last_exchange(history: list[dict]) -> str:
+    """The conversation's last question and its answer, as one text: what a follow-up goes on from (an
+    answer quotes its measures, so it says which notice the conversation is about)."""
+    last_user = next((h["content"] for h in reversed(history) if h.get("role") == "user"), "")
+    last_answer = next((h["content"] for h in reversed(history) if h.get("role") == "assistant"), "")
+    return f"{last_user} {last_answer}".strip()
+
+
 def resolve(question: str, history: list[dict]) -> str:
     """The question with what it leaves out filled in from the conversation."""
     if not history:

@@ -18,6 +18,7 @@ look, which the scope judgement reads: the answer layer never re-runs a search t
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from rag.retrieval.keyword import build_keyword_indexes, load_keyword_indexes
 from rag.retrieval.query import QueryPlan, QueryPlanner
 from rag.retrieval.question_bank import QuestionBank
 from rag.retrieval.remit import RemitIntent
-from rag.retrieval.routing import best_notice, needs_routing
+from rag.retrieval.routing import PlaceNames, best_notice, needs_routing
 from rag.retrieval.tokenize import Segmenter, pinyin_tokens
 from rag.settings import RetrievalSettings
 
@@ -101,6 +102,7 @@ class HybridRetriever:
         shared = frozenset.intersection(*(home.get(d, frozenset()) for d in self._doc_names)) if docs else frozenset()
         self._home = {d: sorted(places, key=len, reverse=True) for d, places in home.items()}
         self._shared_home = sorted(shared, key=len, reverse=True)
+        self._places = PlaceNames({d: list(home.get(d, ())) for d in self._doc_names})  # which notice a question names
         # notices that supersede or are superseded by another loaded notice (rag/retrieval/routing.py)
         superseded = {d.id: d.validity.superseded_by for d in corpus.documents if d.validity.superseded_by}
         self._versioned = {d for d, newer in superseded.items() if newer in self._doc_names} | {
@@ -267,10 +269,19 @@ class HybridRetriever:
         c = self.candidates(plan, None, vote=self.bank is not None)
         if self.bank is not None and c.signals.closeness < self.cfg.route_bank_closeness:
             c = self.candidates(plan, None, vote=False)  # the vote did not earn its say: corpus evidence alone
-        best = best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names)
+        best = best_notice(c.rows, c.fused, self._doc_of_row, self._doc_names, self._places.named(plan.text))
         # versions of one policy (one supersedes the other) are searched together: the answer from the older
         # one names its successor, and the in-force factor prefers the newer
         return None if best in self._versioned else best
+
+    def conversation_notice(self, question: str, earlier: str) -> str | None:
+        """The notice a follow-up is about, where several are loaded: None (route it as any question) when it
+        names a notice's place, else the notice that the conversation so far (`earlier`) routes to. `question` is in
+        simplified characters (Turn.cleaned)."""
+        if len(self._doc_names) < 2 or not earlier or self._places.named(question):
+            return None
+        # by what was said, not by the ids an answer cites: every notice may have a 二(八)1
+        return self.route(dataclasses.replace(self.plan(earlier, None), referenced=[], unit_intent=False))
 
     def search(self, plan: QueryPlan, top_k: int = 5, doc: str | None = None) -> Evidence:
         if self.cfg.route_notices and needs_routing(plan, doc, len(self._doc_names)):

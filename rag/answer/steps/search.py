@@ -8,6 +8,7 @@ import dataclasses
 import time
 
 from rag.answer import extractive
+from rag.answer.followup import last_exchange
 from rag.answer.highlight import Highlighter
 from rag.answer.listing import heads_a_group
 from rag.answer.notices import LoadedNotices
@@ -29,15 +30,21 @@ class Search:
         self.context_weight = settings.answer.followup_context_weight
 
     def __call__(self, turn: Turn) -> Outcome | None:
-        plan = turn.plan or self.retriever.plan(turn.query, turn.doc)
+        follow_up = turn.query != turn.cleaned  # completed from the conversation
+        # a conversation stays in the notice it is about, where several are loaded and the question names
+        # none: "另外专利费有没有资助？" after a turn on Jiading's notice is not a question for a science notice
+        doc = turn.doc
+        if doc is None and turn.history:
+            doc = self.retriever.conversation_notice(turn.cleaned, last_exchange(turn.history))
+        plan = turn.plan or self.retriever.plan(turn.query, doc)
         wide = plan.unit_intent or len(plan.referenced) > 8  # a unit's whole remit, a whole section
         turn.plan = plan
         depth = self.max_top_k if wide else self.depth
-        turn.evidence = self.retriever.search(plan, top_k=depth, doc=turn.doc)
+        turn.evidence = self.retriever.search(plan, top_k=depth, doc=doc)
         turn.hits = turn.evidence.hits
-        if turn.query != turn.cleaned and not wide:  # a follow-up, completed from the conversation
+        if follow_up and not wide:
             # searched in the notice the conversation is about (where several are loaded and none was named)
-            doc = turn.doc or (turn.hits[0].measure.doc if turn.hits else None)
+            doc = doc or (turn.hits[0].measure.doc if turn.hits else None)
             alone = self.retriever.search(self.retriever.plan(turn.cleaned, doc), top_k=depth, doc=doc)
             turn.hits = follow_up_hits(alone.hits, turn.hits, self.context_weight, depth)
         return None
