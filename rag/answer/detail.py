@@ -63,6 +63,7 @@ LABELS_EN = {
 }
 
 _CN_NUM = "[0-9０-９一二两三四五六七八九十百千万]"
+_RATE_NAME = "(?:比例|百分比|利率|税率|费率|贴息率)"
 # How a question asks for each kind (first match wins, in this order: "多少天" is a duration before an amount).
 _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
     (
@@ -115,7 +116,12 @@ _ASKS: list[tuple[Detail, re.Pattern[str]]] = [
     (
         Detail.RATE,
         re.compile(
-            r"比例|百分之|百分比|几成|多少%|多少个点|利率|税率|费率|贴息率|几倍|多少倍|(?i:lpr)|(?:\d+|[一二三四五六七八九十]+)(?:%|％|成)还是|还是全额|"
+            # a rate's name asks only with a question word beside it ("比例是多少", "多少比例", "费率怎么算") or
+            # ending a fragment ("第二轮征询 签约比例"): in "超过比例给奖励这件事，是哪几个单位负责的" or
+            # "费率能再往下调吗" it names the topic
+            rf"(?:多少|什么|哪个|几)的?{_RATE_NAME}|{_RATE_NAME}(?=[^，,。；;？?]{{0,6}}(?:多少|几|是什么|怎么|如何|还是))|"
+            rf"{_RATE_NAME}(?=\s*[？?]?\s*$)|"
+            r"百分之|几成|多少%|多少个点|几倍|多少倍|(?i:lpr)|(?:\d+|[一二三四五六七八九十]+)(?:%|％|成)还是|还是全额|"
             r"(?i:what (?:percentage|percent|share|rate)|how much of|interest rate|tax rate|\brate\b)"
         ),
     ),
@@ -186,6 +192,7 @@ _GIVES: dict[Detail, re.Pattern[str]] = {
 # A date asked to the day ("哪天上线", "几号发") is not given by a year or a month ("2021年6月前上线"); one asked to
 # the month ("几月份报名") is not given by a year alone.
 _DAY_ASKED = re.compile(r"哪天|哪一天|几号|(?i:what date|which date|which day)")
+_SCORE_GIVEN = re.compile(rf"{_CN_NUM}+(?:\.\d+)?\s*分(?![之钟别类批期局])")
 _MONTH_ASKED = re.compile(r"几月|哪个月|哪月|(?i:which month)")
 _DAY_GIVEN = re.compile(r"\d{1,2}\s*[日号]|月[底初末中]|(?<!\d)\d{1,2}[./-]\d{1,2}(?!\d)")
 _MONTH_GIVEN = re.compile(rf"{_CN_NUM}{{1,2}}\s*月(?!内|以内|以上)|[上下]半年|季度|年[底初末中]")
@@ -203,6 +210,8 @@ class Asked:
 
     def given_by(self, text: str) -> bool:
         """Whether the text gives this detail as precisely as it is asked: a date asked to the day needs a day."""
+        if self.kind is Detail.COUNT and self.cue.endswith("分"):  # a score ("打多少分") is given in 分, not by 一次
+            return _SCORE_GIVEN.search(text) is not None
         if not gives(self.kind, text):
             return False
         if self.kind is Detail.DATE and _DAY_ASKED.search(self.cue):

@@ -20,8 +20,11 @@ from rag.retrieval.hit import Hit
 _ASKS_LIST = re.compile(
     r"(?:哪些|哪几(?:条|项|个)?|几项|几条|所有|全部|都有(?:什么|啥|哪些)|有什么|有啥|列了|列出|列举|一共|总共|汇总|梳理)"
     r"(?:具体|相关|的|主要|支持|扶持|优惠){0,2}(?:措施|政策|举措|条款|条|项|规定|任务|内容|支持|补贴|扶持|服务)"
-    # the measures first, then the listing: 这一块的措施全部列一下, 相关政策都列出来
-    r"|(?:措施|政策|举措|条款)(?:全部|都|全|一一)?(?:列|罗列)(?:一下|出来|个|举|出)"
+    # the measures first, then the listing: 这一块的措施全部列一下, 相关条款 全部列一下, 相关政策都列出来,
+    # 措施一共有哪些, 规定一共有几条, 措施有哪几条
+    r"|(?:措施|政策|举措|条款)\s*(?:全部|都|全|一一)?\s*(?:列|罗列)(?:一下|出来|个|举|出)"
+    r"|(?:措施|政策|举措|条款|规定)(?:一共|总共|都)有?(?:哪些|哪几(?:条|项)|几(?:条|项)|什么)"
+    r"|(?:措施|政策|举措|条款|规定)有?(?:哪几(?:条|项)|几(?:条|项))"
     r"|(?i:\b(?:list|all)\b.{0,20}\b(?:measures|policies|support)|\bwhich measures\b|\bwhat measures\b)"
 )
 
@@ -50,13 +53,31 @@ def heading_of(m: Measure) -> str:
 
 def names_heading(question: str, hits: Sequence[Hit], idf: Mapping[str, float], title_share: float) -> bool:
     """Whether the question names the heading of the best hit's group: a `title_share` of the heading's
-    weighted bigrams ("长三角那边营商环境一体化" names 长三角营商环境整体提升; "破产那块" names only a third
-    of 办理破产: its rare cross-word bigram 理破 weighs as much as 破产)."""
+    weighted bigrams ("长三角那边营商环境一体化" names 长三角营商环境整体提升), or of its weighted characters
+    within the stretches of two or more it shares with the question. The second reads "破产那块" as naming
+    办理破产: by bigrams it names a third (the cross-word bigram 理破 is as rare as 破产), by characters the
+    rare 破 and 产 against the common 办 and 理."""
     if not hits:
         return False
-    head = grams(heading_of(hits[0].measure))
+    heading = heading_of(hits[0].measure)
+    head = grams(heading)
     weight = sum(idf.get(g, 0.0) for g in head if len(g) == 2) or 1.0
-    return sum(idf.get(g, 0.0) for g in head & grams(question) if len(g) == 2) / weight >= title_share
+    if sum(idf.get(g, 0.0) for g in head & grams(question) if len(g) == 2) / weight >= title_share:
+        return True
+    return _shared_stretches(question, heading, idf) >= title_share
+
+
+def _shared_stretches(question: str, heading: str, idf: Mapping[str, float]) -> float:
+    """The idf weight of the heading's characters that lie in a stretch of two or more the question also
+    holds, as a share of all its characters' weight."""
+    covered: set[int] = set()
+    for i in range(len(heading) - 1):
+        j = i + 2
+        while j <= len(heading) and heading[i:j] in question:
+            covered.update(range(i, j))
+            j += 1
+    total = sum(idf.get(c, 0.0) for c in heading) or 1.0
+    return sum(idf.get(heading[k], 0.0) for k in covered) / total
 
 
 def heads_a_group(

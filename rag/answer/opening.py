@@ -4,7 +4,7 @@ id, before who to contact and the quoted measures.
 Three shapes, chosen from the question and the measure's text (no model):
 - the answering clause itself: "当事人…已提交立案材料的,原则上无需重复提交纸质版本（措施二(十一)9）。";
 - for a question that asks who handles something, the units first and what the measure has them do;
-- for a question that asks for a detail the chosen measures do not give (a rate, a date, a phone number …),
+- for a question that asks for a detail the measure it leads with does not give (a rate, a date, a phone number …),
   that the notice does not state it, then the related clause: status "partial", never a figure of its own.
 A list question gets one compact line per measure: id, its clause for the question, its units.
 """
@@ -63,7 +63,10 @@ def opening(
     # every detail asked: one the measures do not state makes the answer partial, and the clause quoted is
     # the one giving a detail they do state ("能领多少钱，能领几个月？": the amount is there, the months not)
     kinds = asked_details(question)
-    missing = [a for a in kinds if not any(states(a, question, m.body, idf, topic_share) for m in measures)]
+    # stated by the measure the answer leads with: the opening quotes it, and a figure of the kind in a measure
+    # ranked below it is, on the dev files, about something else ("充一次电收多少钱" and the lift subsidy of the
+    # third measure cited); the measures below are still quoted after the opening
+    missing = [a for a in kinds if not states(a, question, top.body, idf, topic_share)]
     stated = [a for a in kinds if a not in missing]
     said = clause_for(question, top, idf, stated[0] if stated else asked)
     if missing:
