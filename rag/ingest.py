@@ -27,7 +27,7 @@ from rag.corpus.model import Document, ParseWarning
 from rag.corpus.readers import READERS
 from rag.settings import Settings
 
-_UNSAFE = re.compile(r"[^\w.\-]+")  # \w keeps CJK letters: 宝山区-2021-12 is a fine id
+_UNSAFE = re.compile(r"[^\w.\-]+")  # \w keeps CJK letters: 临江区-2021-12 is a fine id
 
 
 class IngestError(ValueError):

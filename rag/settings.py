@@ -93,9 +93,8 @@ class RetrievalSettings(BaseModel):
     route_notices: bool = True
     # …unless the labelled questions come this near (mean cosine of the three nearest): then their vote counts
     # in the routing too. Chosen on the dev files with `python bench/routing.py … --closeness 0.93,0.94,0.95,0.96`
-    # (docs/figures.md, Routing): at 0.93 Jiading's vote took questions of the notices without labels that came
-    # as near (a Songjiang question on unpaid wages routed to Jiading's measure on them); at 0.95 Songjiang's
-    # questions beside Jiading route right 0.97 (0.94 at 0.93), Putuo's 0.99 (0.98), Jiading's 1.000 (1.000)
+    # (docs/figures.md, Routing, has the figures): at 0.93 the labelled notice's vote took questions of notices
+    # without labels that came as near to its own (a question on unpaid wages, which both notices cover)
     route_bank_closeness: float = 0.95
     bank_closeness_gain: Annotated[float, Field(ge=0.0)] = 15.0
     bank_closeness_pivot: float = 0.935
@@ -126,9 +125,8 @@ class AnswerSettings(BaseModel):
     related_floor: float = 0.15  # a refusal names the best measure as 可能相关 when in-scope probability ≥ this
     # for a notice without labelled questions (judged by the corpus-evidence model), a question whose three
     # nearest out-of-scope labelled questions average this cosine is refused as one of them (rag/answer/scope.py).
-    # `python bench/closeness.py FILE…`: on the dev notices (Putuo, Songjiang) 0.94 reaches 48% and 29% of their
-    # everyday questions and 0% and 1.9% of their answerable ones; on the test notices (Baoshan, Minhang) 38% and
-    # 24%, and 0% of the answerable ones
+    # Chosen on the dev notices with `python bench/closeness.py FILE…` (docs/figures.md, Closeness, has the dev
+    # and test figures)
     everyday_closeness: float = 0.94
     hotline: str = "12345市民服务热线"  # where a refusal sends everything the notices do not cover; "" for none
     # llm/auto modes: the chat model restates an admitted Chinese question in the notice's terms for a second
@@ -151,11 +149,8 @@ class AnswerSettings(BaseModel):
     list_max: int = 20
     # a measure gives the detail a Chinese question asks for (rag/answer/detail.py) only where a sentence that
     # states such a detail also holds this share of the question's weighted words: the district's subsidy does
-    # not answer a question about the charging piles' price. Chosen on the dev files only (Jiading's new askers,
-    # Putuo, Songjiang; `bash eval/transfer.sh dev`, then a one-off script over its reports, not kept): of the
-    # Chinese questions that ask a detail and were not refused, 0.2 recognised 43 of 54 near out-of-scope ones
-    # (39 at 0.0) and kept every answerable one that 0.0 kept answered; 0.3 recognised 45 and lost four. On the
-    # test split, scored once after: near out-of-scope recognised Jiading 0.955, Baoshan 0.333, Minhang 0.429
+    # not answer a question about the charging piles' price. Chosen on the dev files only (`bash eval/transfer.sh
+    # dev`, then a one-off script over its reports, not kept; docs/configuration.md has the counts)
     detail_topic_share: float = 0.2
     # a follow-up is searched twice, alone and completed from the conversation (rag/answer/followup.py); a
     # measure ranks by its fused score on the question alone plus this share of its score on the completed one

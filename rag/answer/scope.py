@@ -115,9 +115,9 @@ class ScopeJudge:
             [*(m.text for m in corpus.measures), *(d.header.cover_letter + "\n" + d.header.title for d in documents)]
         )
         self.pinyin_vocab = facts.pinyin
-        # each notice's own place, most specific (嘉定区, 嘉定): a question naming it is about the notices
+        # each notice's own place, most specific (临江区, 临江): a question naming it is about the notices
         self.home = [p for d in documents for p in d.header.places[-2:]]
-        self.home_all = {p for d in documents for p in d.header.places}  # 上海市, 上海, 松江区, 松江
+        self.home_all = {p for d in documents for p in d.header.places}  # 东海市, 东海, 临江区, 临江
         self.home_english = {g.split()[0].strip(",").lower() for g in map(self.lexicon.place, self.home) if g}
         years = [int(d.header.date[:4]) for d in documents if d.header.date[:4].isdigit()]
         self.latest_year = max(years, default=2100)
@@ -159,7 +159,8 @@ class ScopeJudge:
 
     def _foreign_place(self, word: str, flag: str) -> bool:
         """A province, city, district or town (by the dictionary) that no notice mentions and that is not
-        inside a notice's own place (昆山 is foreign to a Jiading notice; a town of Jiading is not)."""
+        inside a notice's own place (a city the notices never name is foreign; a town of the notice's district
+        is not)."""
         if word in self.text:
             return False
         gloss = self.lexicon.place(word, prefix=flag == "ns")
@@ -186,8 +187,8 @@ class ScopeJudge:
             hit = self._known(w)
             words.append(w)
             # Cantonese grammar says nothing of the topic, however rare it is in Mandarin (rag/language/dialect.py);
-            # nor does the notices' own place: "明天松江会下雨吗" names the district every Songjiang measure is in,
-            # and its rare name made the question look covered
+            # nor does the notices' own place: "明天临江会下雨吗" names the district every measure of a 临江 notice
+            # is in, and its rare name made the question look covered
             topicless = all(i in dialect for i in span) or w in self.home_all
             weights.append(0.0 if topicless else general_idf(w))
             known.append(hit)

@@ -86,7 +86,7 @@ class Header:
     date: str = ""  # 发文日期 as the header writes it (2021-04-28)
     signed_date: str = ""  # the date under the signature (2021年4月28日)
     publisher: str = ""  # 发布机构
-    issuer: str = ""  # the signing body (上海市嘉定区人民政府)
+    issuer: str = ""  # the signing body (东海市临江区人民政府)
     recipients: tuple[str, ...] = ()  # 主送
     basis: tuple[str, ...] = ()  # documents it is based on (依据《…》)
     plan_title: str = ""  # the attached plan's own title

@@ -94,10 +94,11 @@ class HybridRetriever:
         bounds = np.searchsorted(self._doc_of_row[by_doc], np.arange(len(self._doc_names) + 1))
         self._rows_of_doc = {d: by_doc[bounds[i] : bounds[i + 1]] for i, d in enumerate(self._doc_names)}
         self._force: tuple[date, np.ndarray] | None = None  # (day, per document: in force?)
-        # each notice's own places (上海市, 上海, 松江区, 松江): every measure of the notice is in them, so within
-        # it they say nothing of the topic, yet a question naming its district matched the few measures that
-        # name it ("想在松江打打零工" ranked 松江大学城's start-up park first). Worked out once, longest first (松江区
-        # before 松江): each notice's, and those every loaded notice shares (what a search across all of them drops)
+        # each notice's own places (东海市, 东海, 临江区, 临江: Header.places): every measure of the notice is in
+        # them, so within it they say nothing of the topic, yet a question naming its district matched the few
+        # measures that name it ("想在临江打打零工" ranked the one measure on a 临江 park first). Worked out once,
+        # longest first (临江区 before 临江): each notice's, and those every loaded notice shares (what a search
+        # across all of them drops)
         home = {d.id: frozenset(d.header.places) for d in corpus.documents}
         shared = frozenset.intersection(*(home.get(d, frozenset()) for d in self._doc_names)) if docs else frozenset()
         self._home = {d: sorted(places, key=len, reverse=True) for d, places in home.items()}

@@ -1,7 +1,7 @@
 """Which loaded notice a question is about, when it does not say.
 
-With several notices loaded, one question is about one of them: a question about Putuo's lift subsidies is not
-answered better by a near-repeat in Jiading's notice, and the knowledge kept for one notice (its labelled
+With several notices loaded, one question is about one of them: a question about one district's lift subsidies is
+not answered better by a near-repeat in another district's notice, and the knowledge kept for one notice (its labelled
 questions' vote, the scope model fitted with them) must speak only for questions about that notice. So a
 question that names no notice, no measure id and no unit's whole remit is routed first: the notice of the
 measure that the corpus evidence alone ranks best (dense, keyword and pinyin fused, without the bank's vote,
@@ -11,9 +11,10 @@ their vote counts. The search then runs on that notice as if the asker had named
 as it is when loaded alone. Versions of one policy (a notice and the one that superseded it) are searched
 together, as before: the older one's answer names its successor, and the in-force factor prefers the newer.
 
-A question that names the place of some loaded notices' issuer and not of the others' ("我在嘉定开了家面馆", "How
-much does Putuo subsidize…") is routed among those notices only: the places are read from each notice's header
-at start (Header.places), in characters and spelled in pinyin, leaving out those every loaded notice shares (上海).
+A question that names the place of some loaded notices' issuer and not of the others' (for notices of 东海市临江区:
+"我在临江开了家面馆", "How much does Linjiang subsidize…") is routed among those notices only: the places are read
+from each notice's header at start (Header.places), in characters and spelled in pinyin, leaving out those every
+loaded notice shares (东海市, 东海).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def needs_routing(plan: QueryPlan, doc: str | None, notices: int) -> bool:
 
 
 class PlaceNames:
-    """Each notice's own places (its issuer's district: 普陀区, 普陀), as written and spelled in pinyin (putuo),
-    without those every notice shares (上海市, 上海): what says which notice a question is about."""
+    """Each notice's own places (its issuer's district: 临江区, 临江), as written and spelled in pinyin (linjiang),
+    without those every notice shares (东海市, 东海): what says which notice a question is about."""
 
     def __init__(self, places: Mapping[str, Sequence[str]]):
         shared = set.intersection(*(set(p) for p in places.values())) if places else set()

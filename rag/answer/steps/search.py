@@ -32,7 +32,7 @@ class Search:
     def __call__(self, turn: Turn) -> Outcome | None:
         follow_up = turn.query != turn.cleaned  # completed from the conversation
         # a conversation stays in the notice it is about, where several are loaded and the question names
-        # none: "另外专利费有没有资助？" after a turn on Jiading's notice is not a question for a science notice
+        # none: "另外专利费有没有资助？" after a turn on one notice is not a question for another notice on science
         doc = turn.doc
         if doc is None and turn.history:
             doc = self.retriever.conversation_notice(turn.cleaned, last_exchange(turn.history))
