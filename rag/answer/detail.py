@@ -187,12 +187,13 @@ _GIVES: dict[Detail, re.Pattern[str]] = {
     # an enumeration: three or more items joined by 、, or numbered sub-items
     Detail.ITEMS: re.compile(r"(?:[^、，,。；;]{1,14}、){2,}[^、，,。；;]{1,14}|[（(][1-9一二三四五六][）)]"),
 }
+# a score asked ("打多少分") is given in points (60分), not by a count (一次); 分钟, 分之, 分别 are not points
+_SCORE_GIVEN = re.compile(rf"{_CN_NUM}+(?:\.\d+)?\s*分(?![之钟别类批期局])")
 
 
 # A date asked to the day ("哪天上线", "几号发") is not given by a year or a month ("2021年6月前上线"); one asked to
 # the month ("几月份报名") is not given by a year alone.
 _DAY_ASKED = re.compile(r"哪天|哪一天|几号|(?i:what date|which date|which day)")
-_SCORE_GIVEN = re.compile(rf"{_CN_NUM}+(?:\.\d+)?\s*分(?![之钟别类批期局])")
 _MONTH_ASKED = re.compile(r"几月|哪个月|哪月|(?i:which month)")
 _DAY_GIVEN = re.compile(r"\d{1,2}\s*[日号]|月[底初末中]|(?<!\d)\d{1,2}[./-]\d{1,2}(?!\d)")
 _MONTH_GIVEN = re.compile(rf"{_CN_NUM}{{1,2}}\s*月(?!内|以内|以上)|[上下]半年|季度|年[底初末中]")

@@ -47,6 +47,7 @@ class PlaceNames:
     def named(self, text: str) -> set[str]:
         """The notices whose places `text` names; an empty set when it names none."""
         latin = "".join(text.lower().split())
+        # a spelled name of four letters or more: shorter syllables ("an", "hui") turn up inside English words
         return {
             doc
             for doc, names in self._names.items()
